@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Shared building blocks: history, numbering, attachments, jobs."""
+
+    name = "aftersales.core"
+    label = "core"
+    verbose_name = _("Core")

@@ -1,0 +1,23 @@
+"""URL configuration: the admin, the API, attachments, language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from aftersales.core.views import attachment_download, healthz
+
+api_v1 = [
+    path("", include("aftersales.accounts.api.urls")),
+    path("", include("aftersales.customers.api.urls")),
+    path("", include("aftersales.core.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("attachments/<uuid:key>/", attachment_download, name="attachment-download"),
+    path("healthz", healthz, name="healthz"),
+]
