@@ -104,7 +104,9 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
-        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("AFTERSALES_DB_CONN_MAX_AGE", 60))
+        _db = dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("AFTERSALES_DB_CONN_MAX_AGE", 60)
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
     if _db["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
@@ -201,8 +203,24 @@ STORAGES = {
 AFTERSALES_MAX_UPLOAD_MB = env_int("AFTERSALES_MAX_UPLOAD_MB", 20, minimum=1)
 AFTERSALES_UPLOAD_EXTENSIONS = env_list(
     "AFTERSALES_UPLOAD_EXTENSIONS",
-    ["pdf", "jpg", "jpeg", "png", "gif", "webp", "txt", "csv", "xlsx", "xls", "docx", "doc",
-     "dwg", "dxf", "zip", "mp4"],
+    [
+        "pdf",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "txt",
+        "csv",
+        "xlsx",
+        "xls",
+        "docx",
+        "doc",
+        "dwg",
+        "dxf",
+        "zip",
+        "mp4",
+    ],
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -264,4 +282,3 @@ LOGGING = {
 AFTERSALES_COMPANY_NAME = env_str("AFTERSALES_COMPANY_NAME", "")
 AFTERSALES_DEFAULT_WARRANTY_MONTHS = env_int("AFTERSALES_DEFAULT_WARRANTY_MONTHS", 12, minimum=0)
 AFTERSALES_IMPORT_MAX_ROWS = env_int("AFTERSALES_IMPORT_MAX_ROWS", 100_000, minimum=1)
-

@@ -77,7 +77,10 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     title = models.CharField(_("job title"), max_length=64, blank=True)
     language = models.CharField(
-        _("language"), max_length=8, choices=Language.choices, blank=True,
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
         help_text=_("Empty: follow the browser."),
     )
     time_zone = models.CharField(

@@ -79,7 +79,9 @@ class Sequence(models.Model):
         verbose_name = _("number sequence")
         verbose_name_plural = _("number sequences")
         constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="core_sequence_unique_prefix_year")
+            models.UniqueConstraint(
+                fields=["prefix", "year"], name="core_sequence_unique_prefix_year"
+            )
         ]
 
     def __str__(self) -> str:
@@ -118,7 +120,9 @@ class Attachment(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(size__gte=0), name="core_attachment_size_gte_0")
+            models.CheckConstraint(
+                condition=models.Q(size__gte=0), name="core_attachment_size_gte_0"
+            )
         ]
 
     def __str__(self) -> str:
@@ -133,7 +137,9 @@ class Job(models.Model):
         _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -104,7 +104,10 @@ def add_attachment(*, actor: Any, target: models.Model, upload: UploadedFile) ->
         raise ValidationError({"file": _("The file has no name.")})
     if upload.size is None or upload.size > max_bytes:
         raise ValidationError(
-            {"file": _("The file is larger than %(max)d MB.") % {"max": settings.AFTERSALES_MAX_UPLOAD_MB}}
+            {
+                "file": _("The file is larger than %(max)d MB.")
+                % {"max": settings.AFTERSALES_MAX_UPLOAD_MB}
+            }
         )
     if not allowed_extension(name):
         raise ValidationError({"file": _("This type of file is not allowed.")})
@@ -120,7 +123,9 @@ def add_attachment(*, actor: Any, target: models.Model, upload: UploadedFile) ->
     attachment.file.save(name, upload, save=False)
     attachment.save()
     record(
-        actor=actor, action="attachment_added", obj=target,
+        actor=actor,
+        action="attachment_added",
+        obj=target,
         changes={"attachment": [None, name]},
     )
     return attachment

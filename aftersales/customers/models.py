@@ -142,12 +142,19 @@ class Site(TimeStampedModel):
     city = models.CharField(_("city"), max_length=64, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     region_class = models.CharField(
-        _("region class"), max_length=8, choices=RegionClass.choices, blank=True,
+        _("region class"),
+        max_length=8,
+        choices=RegionClass.choices,
+        blank=True,
         help_text=_("Empty: the company's region class."),
     )
     contact = models.ForeignKey(
-        Contact, verbose_name=_("site contact"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="+",
+        Contact,
+        verbose_name=_("site contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -183,7 +190,9 @@ class ProductModel(BilingualNameMixin, TimeStampedModel):
     """A product model in the catalogue, with its standard warranty (三包) period."""
 
     line = models.ForeignKey(
-        ProductLine, verbose_name=_("product line"), on_delete=models.PROTECT,
+        ProductLine,
+        verbose_name=_("product line"),
+        on_delete=models.PROTECT,
         related_name="models",
     )
     code = models.CharField(_("model code"), max_length=64, unique=True)
@@ -211,30 +220,51 @@ class Project(TimeStampedModel):
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="projects"
     )
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.PROTECT, null=True, blank=True,
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="projects",
     )
     name = models.CharField(_("name"), max_length=200)
     contract_number = models.CharField(_("contract number"), max_length=64, blank=True)
     contract_amount = models.DecimalField(
-        _("contract amount (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0"),
+        _("contract amount (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     project_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("project manager"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="managed_projects",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("project manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_projects",
     )
     project_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("project department"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="delivered_projects",
+        "accounts.Department",
+        verbose_name=_("project department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delivered_projects",
     )
     service_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("service department"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="serviced_projects",
+        "accounts.Department",
+        verbose_name=_("service department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="serviced_projects",
     )
     handover_status = models.CharField(
-        _("handover status"), max_length=16, choices=HandoverStatus.choices,
+        _("handover status"),
+        max_length=16,
+        choices=HandoverStatus.choices,
         default=HandoverStatus.OPEN,
     )
     handover_completed_at = models.DateTimeField(_("handover completed at"), null=True, blank=True)
@@ -271,15 +301,21 @@ class HandoverItem(models.Model):
     """One section of a project's handover checklist: content and attachments."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE,
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
         related_name="handover_items",
     )
     section = models.CharField(_("section"), max_length=16, choices=HandoverSection.choices)
     content = models.TextField(_("content"), blank=True)
     not_applicable = models.BooleanField(_("not applicable"), default=False)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -309,24 +345,36 @@ class HandoverConfirmation(models.Model):
     """One party's confirmation of a handover; withdrawn ones are kept, marked withdrawn."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE,
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
         related_name="confirmations",
     )
     party = models.CharField(_("party"), max_length=16, choices=HandoverParty.choices)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     signed_by_contact = models.ForeignKey(
-        Contact, verbose_name=_("signed by (customer contact)"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        Contact,
+        verbose_name=_("signed by (customer contact)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     confirmed_at = models.DateTimeField(_("confirmed at"))
     comment = models.TextField(_("comment"), blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
@@ -351,33 +399,50 @@ class Equipment(TimeStampedModel):
 
     serial_number = models.CharField(_("serial number"), max_length=64, unique=True)
     product_model = models.ForeignKey(
-        ProductModel, verbose_name=_("product model"), on_delete=models.PROTECT,
+        ProductModel,
+        verbose_name=_("product model"),
+        on_delete=models.PROTECT,
         related_name="units",
     )
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="equipment"
     )
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.PROTECT, null=True, blank=True,
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="equipment",
     )
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.PROTECT, null=True, blank=True,
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="equipment",
     )
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     commissioned_on = models.DateField(_("commissioned on"), null=True, blank=True)
     warranty_months = models.PositiveIntegerField(
-        _("warranty months (override)"), null=True, blank=True,
+        _("warranty months (override)"),
+        null=True,
+        blank=True,
         help_text=_("Empty: the product model's warranty period."),
     )
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True)
     contract_amount = models.DecimalField(
-        _("contract amount (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0"),
+        _("contract amount (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=EquipmentStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=EquipmentStatus.choices,
         default=EquipmentStatus.IN_SERVICE,
     )
     in_service_since = models.DateTimeField(_("in service since"), null=True, blank=True)

@@ -36,18 +36,41 @@ from aftersales.customers.models import (
 )
 
 COMPANY_FIELDS = [
-    "name", "name_en", "tier", "region_class", "industry", "province", "city", "address",
-    "phone", "service_department", "account_manager", "notes", "is_active",
+    "name",
+    "name_en",
+    "tier",
+    "region_class",
+    "industry",
+    "province",
+    "city",
+    "address",
+    "phone",
+    "service_department",
+    "account_manager",
+    "notes",
+    "is_active",
 ]
 CONTACT_FIELDS = ["name", "title", "phone", "mobile", "email", "is_primary", "user", "is_active"]
 SITE_FIELDS = ["name", "province", "city", "address", "region_class", "contact", "is_active"]
 PROJECT_FIELDS = [
-    "name", "site", "contract_number", "contract_amount", "accepted_on", "project_manager",
-    "project_department", "service_department",
+    "name",
+    "site",
+    "contract_number",
+    "contract_amount",
+    "accepted_on",
+    "project_manager",
+    "project_department",
+    "service_department",
 ]
 EQUIPMENT_FIELDS = [
-    "product_model", "site", "project", "delivered_on", "commissioned_on", "warranty_months",
-    "contract_amount", "notes",
+    "product_model",
+    "site",
+    "project",
+    "delivered_on",
+    "commissioned_on",
+    "warranty_months",
+    "contract_amount",
+    "notes",
 ]
 
 
@@ -72,8 +95,11 @@ def update_company(
     with transaction.atomic():
         require_visible(actor, company)
         return update_object(
-            actor=actor, instance=company, expected_version=expected_version,
-            changes=changes, editable=COMPANY_FIELDS,
+            actor=actor,
+            instance=company,
+            expected_version=expected_version,
+            changes=changes,
+            editable=COMPANY_FIELDS,
         )
 
 
@@ -92,7 +118,9 @@ def _check_portal_user(contact: Contact) -> None:
     user = contact.user
     assert user is not None
     if not user.groups.filter(name=Role.CUSTOMER).exists():
-        raise ValidationError({"user": _("Only a portal (customer) user can be linked to a contact.")})
+        raise ValidationError(
+            {"user": _("Only a portal (customer) user can be linked to a contact.")}
+        )
 
 
 def create_contact(*, actor: Any, company: Company, data: Mapping[str, Any]) -> Contact:
@@ -114,12 +142,17 @@ def update_contact(
     with transaction.atomic():
         require_visible(actor, contact)
         if changes.get("is_primary"):
-            _check_primary_contact(Contact(pk=contact.pk, company_id=contact.company_id, is_primary=True))
+            _check_primary_contact(
+                Contact(pk=contact.pk, company_id=contact.company_id, is_primary=True)
+            )
         if "user" in changes:
             _check_portal_user(Contact(company_id=contact.company_id, user=changes["user"]))
         return update_object(
-            actor=actor, instance=contact, expected_version=expected_version,
-            changes=changes, editable=CONTACT_FIELDS,
+            actor=actor,
+            instance=contact,
+            expected_version=expected_version,
+            changes=changes,
+            editable=CONTACT_FIELDS,
         )
 
 
@@ -148,8 +181,11 @@ def update_site(
         if "contact" in changes:
             _check_site_contact(Site(company_id=site.company_id, contact=changes["contact"]))
         return update_object(
-            actor=actor, instance=site, expected_version=expected_version,
-            changes=changes, editable=SITE_FIELDS,
+            actor=actor,
+            instance=site,
+            expected_version=expected_version,
+            changes=changes,
+            editable=SITE_FIELDS,
         )
 
 
@@ -170,7 +206,8 @@ def create_product_model(*, actor: Any, data: Mapping[str, Any]) -> ProductModel
     require_perm(actor, "customers.add_productmodel")
     with transaction.atomic():
         return create_object(
-            actor=actor, instance=ProductModel(**data),
+            actor=actor,
+            instance=ProductModel(**data),
             fields=["line", "code", "name", "name_en", "warranty_months", "is_active"],
         )
 
@@ -189,15 +226,21 @@ def set_product_warranty(*, actor: Any, product_model: ProductModel, months: int
         before = locked.warranty_months
         locked.warranty_months = months
         locked.save(update_fields=["warranty_months", "updated_at"])
-        record(actor=actor, action="updated", obj=locked, changes={"warranty_months": [before, months]})
+        record(
+            actor=actor, action="updated", obj=locked, changes={"warranty_months": [before, months]}
+        )
         moved = 0
         units = Equipment.objects.filter(product_model=locked, warranty_months__isnull=True)
         for unit in units.only("pk", "commissioned_on", "delivered_on", "warranty_end"):
             new_end = warranty_end_for(unit.warranty_start, months)
             if new_end != unit.warranty_end:
                 Equipment.objects.filter(pk=unit.pk).update(warranty_end=new_end)
-                record(actor=actor, action="warranty_redated", obj=unit,
-                       changes={"warranty_end": [unit.warranty_end, new_end]})
+                record(
+                    actor=actor,
+                    action="warranty_redated",
+                    obj=unit,
+                    changes={"warranty_end": [unit.warranty_end, new_end]},
+                )
                 moved += 1
         return moved
 
@@ -234,8 +277,11 @@ def update_project(
         if site is not None and site.company_id != project.company_id:
             raise ValidationError({"site": _("The site belongs to another company.")})
         return update_object(
-            actor=actor, instance=project, expected_version=expected_version,
-            changes=changes, editable=PROJECT_FIELDS,
+            actor=actor,
+            instance=project,
+            expected_version=expected_version,
+            changes=changes,
+            editable=PROJECT_FIELDS,
         )
 
 
@@ -248,22 +294,30 @@ def update_handover_item(
         project = Project.objects.select_for_update().get(pk=item.project_id)
         require_visible(actor, project)
         if project.handover_status == HandoverStatus.COMPLETED:
-            raise Conflict(_("The handover is complete; its checklist can no longer change."),
-                           code="handover_completed")
+            raise Conflict(
+                _("The handover is complete; its checklist can no longer change."),
+                code="handover_completed",
+            )
         if project.confirmations.filter(withdrawn_at=None).exists():
             raise Conflict(
-                _("A party has already confirmed this handover. Withdraw the confirmations "
-                  "before changing the checklist."),
+                _(
+                    "A party has already confirmed this handover. Withdraw the confirmations "
+                    "before changing the checklist."
+                ),
                 code="handover_confirmed",
             )
         if not_applicable and not content.strip():
             raise ValidationError({"content": _("Say why this section does not apply.")})
         updated = update_object(
-            actor=actor, instance=item, expected_version=expected_version,
+            actor=actor,
+            instance=item,
+            expected_version=expected_version,
             changes={"content": content, "not_applicable": not_applicable},
             editable=["content", "not_applicable"],
         )
-        HandoverItem.objects.filter(pk=updated.pk).update(updated_by=actor, updated_at=timezone.now())
+        HandoverItem.objects.filter(pk=updated.pk).update(
+            updated_by=actor, updated_at=timezone.now()
+        )
         return updated
 
 
@@ -287,7 +341,9 @@ def _authorise_party(
                 {"signed_by_contact": _("Name the customer's contact who signed the handover.")}
             )
         if signed_by_contact.company_id != project.company_id:
-            raise ValidationError({"signed_by_contact": _("The contact belongs to another company.")})
+            raise ValidationError(
+                {"signed_by_contact": _("The contact belongs to another company.")}
+            )
         return signed_by_contact
     if party == HandoverParty.PROJECT_TEAM:
         if not actor.has_perm("customers.confirm_handover_project") or not (
@@ -326,25 +382,37 @@ def confirm_handover(
         if locked.handover_status == HandoverStatus.COMPLETED:
             raise Conflict(_("The handover is already complete."), code="handover_completed")
         empty = [
-            item.get_section_display()
-            for item in locked.handover_items.all()
-            if not item.is_filled
+            item.get_section_display() for item in locked.handover_items.all() if not item.is_filled
         ]
         if empty:
             raise ValidationError(
-                {"checklist": _("These checklist sections are still empty: %(sections)s")
-                 % {"sections": "、".join(str(s) for s in empty)}}
+                {
+                    "checklist": _("These checklist sections are still empty: %(sections)s")
+                    % {"sections": "、".join(str(s) for s in empty)}
+                }
             )
         if locked.confirmations.filter(party=party, withdrawn_at=None).exists():
-            raise Conflict(_("This party has already confirmed the handover."),
-                           code="already_confirmed")
+            raise Conflict(
+                _("This party has already confirmed the handover."), code="already_confirmed"
+            )
         confirmation = HandoverConfirmation.objects.create(
-            project=locked, party=party, confirmed_by=actor, signed_by_contact=signer,
-            confirmed_at=timezone.now(), comment=comment,
+            project=locked,
+            party=party,
+            confirmed_by=actor,
+            signed_by_contact=signer,
+            confirmed_at=timezone.now(),
+            comment=comment,
         )
-        record(actor=actor, action="handover_confirmed", obj=locked,
-               changes={"party": [None, party]}, message=comment)
-        parties = set(locked.confirmations.filter(withdrawn_at=None).values_list("party", flat=True))
+        record(
+            actor=actor,
+            action="handover_confirmed",
+            obj=locked,
+            changes={"party": [None, party]},
+            message=comment,
+        )
+        parties = set(
+            locked.confirmations.filter(withdrawn_at=None).values_list("party", flat=True)
+        )
         if parties == set(HandoverParty.values):
             _complete_handover(actor=actor, project=locked)
         return confirmation
@@ -355,17 +423,27 @@ def _complete_handover(*, actor: Any, project: Project) -> None:
     project.handover_status = HandoverStatus.COMPLETED
     project.handover_completed_at = now
     project.version += 1
-    project.save(update_fields=["handover_status", "handover_completed_at", "version", "updated_at"])
-    record(actor=actor, action="handover_completed", obj=project,
-           changes={"handover_status": [HandoverStatus.OPEN, HandoverStatus.COMPLETED]})
+    project.save(
+        update_fields=["handover_status", "handover_completed_at", "version", "updated_at"]
+    )
+    record(
+        actor=actor,
+        action="handover_completed",
+        obj=project,
+        changes={"handover_status": [HandoverStatus.OPEN, HandoverStatus.COMPLETED]},
+    )
     pending = list(Equipment.objects.filter(project=project, status=EquipmentStatus.PENDING))
     Equipment.objects.filter(pk__in=[u.pk for u in pending]).update(
         status=EquipmentStatus.IN_SERVICE, in_service_since=now
     )
     for unit in pending:
-        record(actor=actor, action="put_in_service", obj=unit,
-               changes={"status": [EquipmentStatus.PENDING, EquipmentStatus.IN_SERVICE]},
-               message=project.number)
+        record(
+            actor=actor,
+            action="put_in_service",
+            obj=unit,
+            changes={"status": [EquipmentStatus.PENDING, EquipmentStatus.IN_SERVICE]},
+            message=project.number,
+        )
 
 
 def withdraw_handover_confirmation(
@@ -391,8 +469,13 @@ def withdraw_handover_confirmation(
         confirmation.withdrawn_by = actor
         confirmation.withdraw_reason = reason
         confirmation.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
-        record(actor=actor, action="handover_withdrawn", obj=locked,
-               changes={"party": [party, None]}, message=reason)
+        record(
+            actor=actor,
+            action="handover_withdrawn",
+            obj=locked,
+            changes={"party": [party, None]},
+            message=reason,
+        )
         return confirmation
 
 
@@ -426,15 +509,18 @@ def register_equipment(*, actor: Any, company: Company, data: Mapping[str, Any])
         require_visible(actor, company)
         unit = Equipment(company=company, **data)
         _normalise_unit(unit)
-        if unit.project_id and unit.project and (
-            unit.project.handover_status != HandoverStatus.COMPLETED
+        if (
+            unit.project_id
+            and unit.project
+            and (unit.project.handover_status != HandoverStatus.COMPLETED)
         ):
             unit.status = EquipmentStatus.PENDING
         else:
             unit.status = EquipmentStatus.IN_SERVICE
             unit.in_service_since = timezone.now()
         return create_object(
-            actor=actor, instance=unit,
+            actor=actor,
+            instance=unit,
             fields=["serial_number", "company", "status", "warranty_end", *EQUIPMENT_FIELDS],
         )
 
@@ -446,14 +532,18 @@ def update_equipment(
     require_perm(actor, "customers.change_equipment")
     with transaction.atomic():
         require_visible(actor, unit)
-        probe = Equipment(**{
-            "company_id": unit.company_id,
-            **{f: getattr(unit, f) for f in EQUIPMENT_FIELDS},
-            **changes,
-        })
+        probe = Equipment(
+            **{
+                "company_id": unit.company_id,
+                **{f: getattr(unit, f) for f in EQUIPMENT_FIELDS},
+                **changes,
+            }
+        )
         _normalise_unit(probe)
         return update_object(
-            actor=actor, instance=unit, expected_version=expected_version,
+            actor=actor,
+            instance=unit,
+            expected_version=expected_version,
             changes={**changes, "warranty_end": probe.warranty_end},
             editable=[*EQUIPMENT_FIELDS, "warranty_end"],
         )

@@ -1,1 +1,17 @@
-urlpatterns: list = []
+"""Routes of the customers API."""
+
+from rest_framework.routers import DefaultRouter
+
+from aftersales.customers.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("companies", views.CompanyViewSet)
+router.register("contacts", views.ContactViewSet)
+router.register("sites", views.SiteViewSet)
+router.register("product-lines", views.ProductLineViewSet)
+router.register("product-models", views.ProductModelViewSet)
+router.register("projects", views.ProjectViewSet)
+router.register("handover-items", views.HandoverItemViewSet)
+router.register("equipment", views.EquipmentViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,40 @@
+"""Test-wide fixtures: the small named world and the rule that CI never skips silently.
+
+``AFTERSALES_REQUIRE`` (set by .ci/run) lists servers that must be reachable, e.g.
+``postgres,redis``; a test that needs one that is missing then fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from aftersales.testing.world import World
+
+REQUIRED = {s.strip() for s in os.environ.get("AFTERSALES_REQUIRE", "").split(",") if s.strip()}
+
+
+def need(service: str, reason: str) -> None:
+    """Skip on a laptop without ``service``; fail in CI where it is required."""
+    if service in REQUIRED:
+        pytest.fail(f"{service} is required here (AFTERSALES_REQUIRE) but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """Departments, staff in every role, two customer companies with portal users."""
+    from aftersales.testing.world import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def api():
+    """A DRF API client."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
