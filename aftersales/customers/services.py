@@ -508,12 +508,12 @@ def register_equipment(*, actor: Any, company: Company, data: Mapping[str, Any])
     with transaction.atomic():
         require_visible(actor, company)
         unit = Equipment(company=company, **data)
+        if unit.project_id:
+            # Lock the project: a handover completing at this moment must either see this
+            # unit (and put it in service) or be seen by it, never neither.
+            unit.project = Project.objects.select_for_update().get(pk=unit.project_id)
         _normalise_unit(unit)
-        if (
-            unit.project_id
-            and unit.project
-            and (unit.project.handover_status != HandoverStatus.COMPLETED)
-        ):
+        if unit.project is not None and (unit.project.handover_status != HandoverStatus.COMPLETED):
             unit.status = EquipmentStatus.PENDING
         else:
             unit.status = EquipmentStatus.IN_SERVICE
