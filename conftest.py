@@ -24,6 +24,15 @@ def need(service: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A ``postgres``-marked test on another database fails in CI and skips elsewhere."""
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            need("postgres", "this test needs PostgreSQL (set DATABASE_URL)")
+
+
 @pytest.fixture
 def world(db: None) -> World:
     """Departments, staff in every role, two customer companies with portal users."""

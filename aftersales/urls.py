@@ -1,12 +1,15 @@
 """URL configuration: the admin, the API, attachments, language switching."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from aftersales.core.views import attachment_download, healthz
 
-api_v1 = [
+api_v1: list[Any] = [
     path("", include("aftersales.accounts.api.urls")),
     path("", include("aftersales.customers.api.urls")),
     path("", include("aftersales.core.api.urls")),
@@ -15,7 +18,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Until the web application lands, the home page is the interactive API documentation.
+    path("", RedirectView.as_view(url="/api/v1/docs/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
+    path("api-auth/", include("rest_framework.urls")),
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("attachments/<uuid:key>/", attachment_download, name="attachment-download"),

@@ -9,7 +9,7 @@ export REDIS_TEST_URL=${REDIS_TEST_URL:-redis://127.0.0.1:6379/15}
 WORKERS=${AFTERSALES_TEST_WORKERS:-2}
 
 echo "== tests on SQLite"
-env -u DATABASE_URL $PY -m pytest -n "$WORKERS" -q "$@"
+env -u DATABASE_URL $PY -m pytest -n "$WORKERS" -q -m "not postgres" "$@"
 
 if $PY - "$PG_URL" <<'PYEOF'
 import sys, psycopg

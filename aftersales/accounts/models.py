@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -87,7 +88,7 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
 
-    objects = StaffUserManager()
+    objects: ClassVar[StaffUserManager] = StaffUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -38,7 +38,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         if field.is_relation and field.many_to_one:
             values[name] = _jsonable(getattr(instance, name))
         else:
-            values[name] = _jsonable(getattr(instance, field.attname))
+            values[name] = _jsonable(getattr(instance, getattr(field, "attname", name)))
     return values
 
 

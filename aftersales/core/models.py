@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.choices import JobStatus
+from aftersales.core.querysets import JobQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -150,6 +151,8 @@ class Job(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     input_file = models.FileField(_("input file"), upload_to="jobs/", blank=True, max_length=255)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("job")

@@ -70,7 +70,7 @@ class EquipmentFilter(filters.FilterSet):
             "commissioned_on": ["gte", "lte"],
         }
 
-    def filter_in_warranty(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_in_warranty(self, queryset, name, value):
         from django.db.models import Q
 
         started = Q(commissioned_on__lte=value) | Q(

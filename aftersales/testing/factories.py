@@ -11,13 +11,15 @@ from django.contrib.auth.models import Group
 
 from aftersales.accounts.choices import DepartmentKind
 from aftersales.accounts.models import Department, User
-from aftersales.customers.choices import RegionClass, Tier
+from aftersales.customers.choices import HandoverSection, RegionClass, Tier
 from aftersales.customers.models import (
     Company,
     Contact,
     Equipment,
+    HandoverItem,
     ProductLine,
     ProductModel,
+    Project,
     Site,
 )
 from aftersales.customers.services import warranty_end_for
@@ -116,3 +118,24 @@ class EquipmentFactory(factory.django.DjangoModelFactory):
         )
     )
     warranty_months = None
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A project without its checklist; add sections with HandoverItemFactory."""
+
+    class Meta:
+        model = Project
+
+    number = factory.Sequence(lambda n: f"PJ-T-{n:06d}")
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"测试项目{n}")
+    service_department = factory.LazyAttribute(lambda o: o.company.service_department)
+
+
+class HandoverItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HandoverItem
+
+    project = factory.SubFactory(ProjectFactory)
+    section = HandoverSection.OVERVIEW
+    content = factory.Sequence(lambda n: f"交接内容{n}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -26,7 +26,7 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key that accepts only objects the requesting user may see."""
 
     def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
+        queryset: Any = super().get_queryset()
         request = self.context.get("request")
         return queryset.visible_to(request.user if request else None)
 
@@ -85,17 +85,18 @@ class VisibleViewSet(viewsets.GenericViewSet):
     related: tuple[str, ...] = ()
 
     def get_queryset(self) -> Any:
-        queryset = self.queryset.model._default_manager.visible_to(self.request.user)
+        model: Any = self.queryset.model  # type: ignore[arg-type,union-attr]
+        queryset = model._default_manager.visible_to(self.request.user)
         if self.related:
             queryset = queryset.select_related(*self.related)
         return queryset
 
 
-def required_version(data: Mapping[str, Any]) -> int:
+def required_version(data: Any) -> int:
     """The ``version`` the client saw; required on every update."""
     raw = data.get("version")
     try:
-        value = int(raw)  # type: ignore[arg-type]
+        value = int(raw)
     except (TypeError, ValueError):
         raise ValidationError(
             {"version": [_("Send the version you last read; it guards against lost updates.")]}

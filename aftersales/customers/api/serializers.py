@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from aftersales.accounts.models import Department, User
 from aftersales.core.api.base import VisibleRelatedField
+from aftersales.customers.choices import HandoverParty
 from aftersales.customers.models import (
     Company,
     Contact,
@@ -251,7 +252,7 @@ class HandoverConfirmationSerializer(serializers.ModelSerializer):
 class ConfirmHandoverSerializer(serializers.Serializer):
     """Input of a confirmation."""
 
-    party = serializers.ChoiceField(choices=HandoverConfirmation._meta.get_field("party").choices)
+    party = serializers.ChoiceField(choices=HandoverParty.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     signed_by_contact = VisibleRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True, default=None
@@ -261,7 +262,7 @@ class ConfirmHandoverSerializer(serializers.Serializer):
 class WithdrawHandoverSerializer(serializers.Serializer):
     """Input of a withdrawal."""
 
-    party = serializers.ChoiceField(choices=HandoverConfirmation._meta.get_field("party").choices)
+    party = serializers.ChoiceField(choices=HandoverParty.choices)
     reason = serializers.CharField()
 
 
