@@ -187,6 +187,8 @@ TIME_ZONE = env_str("AFTERSALES_TIME_ZONE", "Asia/Shanghai")
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     # Uploaded files are private: never under STATIC or a public MEDIA_URL; they are served
     # only through the permission-checked attachment view.
