@@ -1,0 +1,154 @@
+"""Working-time arithmetic over aware datetimes (pure: no database access).
+
+A ``WorkingCalendar`` knows the company's hours (with an optional lunch break) and which
+dates are working days. ``add_working_time`` and ``working_time_between`` walk the working
+intervals day by day, so a clock of 15 working minutes started at 17:50 on the eve of a
+holiday lands at 09:05 on the next working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+# How far ahead we search for a working interval before declaring the calendar broken
+# (a year of holidays would be a configuration error, not a long weekend).
+_MAX_DAYS = 400
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """Whether a date is a working day, and where that answer came from."""
+
+    working: bool
+    source: str  # "override", "statutory" or "fallback" (weekday rule, year unknown)
+    note: str = ""
+
+
+def chinese_statutory(day: dt.date) -> DayInfo | None:
+    """The statutory answer from `chinesecalendar`, or None for a year it does not know."""
+    import chinese_calendar
+
+    try:
+        working = chinese_calendar.is_workday(day)
+        _holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    return DayInfo(working=working, source="statutory", note=name or "")
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Company hours on working days; overrides beat the statutory calendar."""
+
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    start: dt.time = dt.time(9, 0)
+    end: dt.time = dt.time(18, 0)
+    lunch_start: dt.time | None = None
+    lunch_end: dt.time | None = None
+    overrides: Mapping[dt.date, bool] = field(default_factory=dict)
+    statutory: Callable[[dt.date], DayInfo | None] = chinese_statutory
+
+    def __post_init__(self) -> None:
+        if self.start >= self.end:
+            raise ValueError("working day must start before it ends")
+        if (self.lunch_start is None) != (self.lunch_end is None):
+            raise ValueError("a lunch break needs both a start and an end")
+        if self.lunch_start and self.lunch_end and not (
+            self.start <= self.lunch_start < self.lunch_end <= self.end
+        ):
+            raise ValueError("the lunch break must lie inside the working day")
+
+    def day(self, date: dt.date) -> DayInfo:
+        """Is ``date`` a working day? Overrides first, then the statutory calendar, then
+        Monday to Friday for a year the statutory calendar does not cover."""
+        if date in self.overrides:
+            return DayInfo(working=self.overrides[date], source="override")
+        known = self.statutory(date)
+        if known is not None:
+            return known
+        return DayInfo(working=date.weekday() < 5, source="fallback")
+
+    def intervals(self, date: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The working intervals of ``date`` as aware datetimes (empty on a day off)."""
+        if not self.day(date).working:
+            return []
+        spans = [(self.start, self.end)]
+        if self.lunch_start and self.lunch_end:
+            spans = [(self.start, self.lunch_start), (self.lunch_end, self.end)]
+        return [
+            (
+                dt.datetime.combine(date, a, tzinfo=self.tz),
+                dt.datetime.combine(date, b, tzinfo=self.tz),
+            )
+            for a, b in spans
+        ]
+
+    def missing_years(self, start: dt.date, end: dt.date) -> list[int]:
+        """Years between two dates for which the clock fell back to Monday–Friday."""
+        years = []
+        for year in range(start.year, end.year + 1):
+            probe = dt.date(year, 7, 1)
+            if self.statutory(probe) is None and not any(d.year == year for d in self.overrides):
+                years.append(year)
+        return years
+
+
+def _walk(cal: WorkingCalendar, moment: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """Working intervals from ``moment`` on, clipped to start no earlier than it."""
+    local = moment.astimezone(cal.tz)
+    date = local.date()
+    for _ in range(_MAX_DAYS):
+        for a, b in cal.intervals(date):
+            if b <= local:
+                continue
+            yield max(a, local), b
+        date += dt.timedelta(days=1)
+    raise ValueError("no working time within a year: check the working calendar")
+
+
+def add_working_time(
+    cal: WorkingCalendar, start: dt.datetime, duration: dt.timedelta
+) -> dt.datetime:
+    """The moment when ``duration`` of working time has passed after ``start``."""
+    if start.tzinfo is None:
+        raise ValueError("start must be timezone-aware")
+    remaining = duration
+    if remaining <= dt.timedelta(0):
+        return start
+    for a, b in _walk(cal, start):
+        span = b - a
+        if remaining <= span:
+            return a + remaining
+        remaining -= span
+    raise AssertionError("unreachable")
+
+
+def working_time_between(
+    cal: WorkingCalendar, start: dt.datetime, end: dt.datetime
+) -> dt.timedelta:
+    """Working time elapsed between two moments (zero if ``end`` is not after ``start``)."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    total = dt.timedelta(0)
+    if end <= start:
+        return total
+    local_end = end.astimezone(cal.tz)
+    date = start.astimezone(cal.tz).date()
+    local_start = start.astimezone(cal.tz)
+    while date <= local_end.date():
+        for a, b in cal.intervals(date):
+            lo, hi = max(a, local_start), min(b, local_end)
+            if hi > lo:
+                total += hi - lo
+        date += dt.timedelta(days=1)
+    return total
+
+
+def add_elapsed(start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+    """Around-the-clock arithmetic: plain addition on aware datetimes (UTC-safe)."""
+    if start.tzinfo is None:
+        raise ValueError("start must be timezone-aware")
+    return (start.astimezone(dt.UTC) + duration).astimezone(start.tzinfo)
