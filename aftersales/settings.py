@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "aftersales.core",
     "aftersales.accounts",
     "aftersales.customers",
+    "aftersales.service",
+    "aftersales.sla",
 ]
 
 MIDDLEWARE = [
@@ -285,4 +287,6 @@ LOGGING = {
 # --- Domain ---------------------------------------------------------------------------------
 AFTERSALES_COMPANY_NAME = env_str("AFTERSALES_COMPANY_NAME", "")
 AFTERSALES_DEFAULT_WARRANTY_MONTHS = env_int("AFTERSALES_DEFAULT_WARRANTY_MONTHS", 12, minimum=0)
+AFTERSALES_REOPEN_WINDOW_DAYS = env_int("AFTERSALES_REOPEN_WINDOW_DAYS", 30, minimum=0)
+AFTERSALES_SLA_SWEEP_BATCH = env_int("AFTERSALES_SLA_SWEEP_BATCH", 1000, minimum=1)
 AFTERSALES_IMPORT_MAX_ROWS = env_int("AFTERSALES_IMPORT_MAX_ROWS", 100_000, minimum=1)

@@ -47,11 +47,28 @@ _CATALOGUE_EDIT = [
     "customers.change_productmodel",
 ]
 
+_SERVICE_VIEW = [
+    "service.view_servicerequest",
+    "service.view_message",
+    "service.view_category",
+    "service.view_expert",
+    "sla.view_clock",
+    "sla.view_policy",
+    "sla.view_calendaroverride",
+    "sla.view_workinghours",
+]
+_SERVICE_WORK = [*_SERVICE_VIEW, "service.add_servicerequest", "service.change_servicerequest"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: [ALL],
     Role.EXECUTIVE: [VIEW_ALL],
     Role.VP: [VIEW_ALL],
     Role.SERVICE_DIRECTOR: [
+        *_SERVICE_WORK,
+        "service.add_category",
+        "service.change_category",
+        "sla.add_policy",
+        "sla.change_policy",
         *_CUSTOMER_VIEW,
         *_CUSTOMER_EDIT,
         *_PROJECT_EDIT,
@@ -63,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
     ],
     Role.DEPARTMENT_MANAGER: [
+        *_SERVICE_WORK,
         *_CUSTOMER_VIEW,
         *_CUSTOMER_EDIT,
         *_PROJECT_EDIT,
@@ -74,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
     ],
     Role.BUSINESS_MANAGER: [
+        *_SERVICE_VIEW,
         *_CUSTOMER_VIEW,
         *_CUSTOMER_EDIT,
         "customers.change_project",
@@ -81,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
     ],
     Role.AGENT: [
+        *_SERVICE_WORK,
         *_CUSTOMER_VIEW,
         *_CUSTOMER_EDIT,
         "customers.record_customer_confirmation",
@@ -89,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
     ],
     Role.ENGINEER: [
+        *_SERVICE_WORK,
         *_CUSTOMER_VIEW,
         "customers.change_equipment",
         "customers.change_handoveritem",
@@ -96,8 +117,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_department",
         "accounts.view_user",
     ],
-    Role.OFFICE: [*_CUSTOMER_VIEW, "accounts.view_department", "accounts.view_user"],
-    Role.QC: [*_CUSTOMER_VIEW, "accounts.view_department", "accounts.view_user"],
+    Role.OFFICE: [
+        *_SERVICE_VIEW,
+        *_CUSTOMER_VIEW,
+        "accounts.view_department",
+        "accounts.view_user",
+    ],
+    Role.QC: [*_SERVICE_VIEW, *_CUSTOMER_VIEW, "accounts.view_department", "accounts.view_user"],
     Role.WAREHOUSE: [
         "customers.view_equipment",
         "customers.view_productline",
@@ -107,6 +133,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_department",
     ],
     Role.CUSTOMER: [
+        "service.view_servicerequest",
+        "service.view_message",
+        "service.view_category",
+        "sla.view_clock",
         "customers.view_company",
         "customers.view_contact",
         "customers.view_site",

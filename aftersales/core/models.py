@@ -168,3 +168,43 @@ class Job(models.Model):
         if not self.progress_total:
             return 100 if self.status in JobStatus.finished() else 0
         return min(100, self.progress_done * 100 // self.progress_total)
+
+
+class Notification(models.Model):
+    """An in-app message to one user (the bell), rendered in the reader's language.
+
+    The text is not stored: ``kind`` names a template in ``core.notifications`` and
+    ``params`` fills it, so a Chinese and an English reader see the same event in their
+    own language.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=48)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, null=True,
+        blank=True,
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    url = models.CharField(_("link"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["user", "-created_at"], name="core_notif_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+            models.Index(fields=["user", "-created_at"], name="core_notif_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id}"

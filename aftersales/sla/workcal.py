@@ -56,8 +56,10 @@ class WorkingCalendar:
             raise ValueError("working day must start before it ends")
         if (self.lunch_start is None) != (self.lunch_end is None):
             raise ValueError("a lunch break needs both a start and an end")
-        if self.lunch_start and self.lunch_end and not (
-            self.start <= self.lunch_start < self.lunch_end <= self.end
+        if (
+            self.lunch_start
+            and self.lunch_end
+            and not (self.start <= self.lunch_start < self.lunch_end <= self.end)
         ):
             raise ValueError("the lunch break must lie inside the working day")
 
