@@ -258,6 +258,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "aftersales.service.choices.Status",
+        "MessageKindEnum": "aftersales.service.choices.MessageKind",
+        "ClockModeEnum": "aftersales.sla.choices.ClockMode",
+        "TargetKindEnum": "aftersales.sla.choices.TargetKind",
+        "JobStatusEnum": "aftersales.core.choices.JobStatus",
+        "EquipmentStatusEnum": "aftersales.customers.choices.EquipmentStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from aftersales.core.views import attachment_download, healthz
 api_v1: list[Any] = [
     path("", include("aftersales.accounts.api.urls")),
     path("", include("aftersales.customers.api.urls")),
+    path("", include("aftersales.service.api.urls")),
+    path("", include("aftersales.sla.api.urls")),
     path("", include("aftersales.core.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

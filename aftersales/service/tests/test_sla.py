@@ -53,7 +53,9 @@ def test_lunch_break_from_working_hours(world, register) -> None:
     assert clock(request, TargetKind.RESPONSE).due_at == at("2026-04-07 13:05")
 
 
-def test_key_account_local_fault_must_be_on_site_in_two_hours_around_the_clock(world, register) -> None:
+def test_key_account_local_fault_must_be_on_site_in_two_hours_around_the_clock(
+    world, register
+) -> None:
     world.acme.tier = Tier.KEY
     world.acme.save()
     with time_machine.travel(at("2026-05-01 10:00"), tick=False):
@@ -101,12 +103,18 @@ def test_major_question_is_answered_within_four_working_hours(world, register) -
 
 def test_waiting_pauses_and_resuming_shifts_the_due_time(world, register) -> None:
     with time_machine.travel(at("2026-04-07 09:00"), tick=False):
-        request = s.accept_request(actor=world.agent, request=register(), expected_version=None,
-                                   owner=world.engineer)
+        request = s.accept_request(
+            actor=world.agent, request=register(), expected_version=None, owner=world.engineer
+        )
     resolution_due = clock(request, TargetKind.RESOLUTION).due_at
     with time_machine.travel(at("2026-04-07 10:00"), tick=False):
-        request = s.wait(actor=world.engineer, request=request, expected_version=request.version,
-                         status=Status.WAITING_PARTS, reason="等备件")
+        request = s.wait(
+            actor=world.engineer,
+            request=request,
+            expected_version=request.version,
+            status=Status.WAITING_PARTS,
+            reason="等备件",
+        )
     paused = clock(request, TargetKind.RESOLUTION)
     assert paused.running_since is None and paused.due_at is None
     assert paused.state(at("2026-04-07 10:30")) == ClockState.PAUSED
@@ -136,9 +144,12 @@ def test_arrival_meets_the_on_site_clock(world, register) -> None:
     world.acme.tier = Tier.KEY
     world.acme.save()
     with time_machine.travel(at("2026-04-07 09:00"), tick=False):
-        request = s.accept_request(actor=world.agent, request=register(), expected_version=None,
-                                   owner=world.engineer)
-        request = s.dispatch(actor=world.engineer, request=request, expected_version=request.version)
+        request = s.accept_request(
+            actor=world.agent, request=register(), expected_version=None, owner=world.engineer
+        )
+        request = s.dispatch(
+            actor=world.engineer, request=request, expected_version=request.version
+        )
     with time_machine.travel(at("2026-04-07 10:30"), tick=False):
         request = s.arrive(actor=world.engineer, request=request, expected_version=request.version)
     arrival = clock(request, TargetKind.ARRIVAL)
@@ -149,9 +160,12 @@ def test_late_arrival_is_met_but_breached(world, register) -> None:
     world.acme.tier = Tier.KEY
     world.acme.save()
     with time_machine.travel(at("2026-04-07 09:00"), tick=False):
-        request = s.accept_request(actor=world.agent, request=register(), expected_version=None,
-                                   owner=world.engineer)
-        request = s.dispatch(actor=world.engineer, request=request, expected_version=request.version)
+        request = s.accept_request(
+            actor=world.agent, request=register(), expected_version=None, owner=world.engineer
+        )
+        request = s.dispatch(
+            actor=world.engineer, request=request, expected_version=request.version
+        )
     with time_machine.travel(at("2026-04-07 12:00"), tick=False):
         request = s.arrive(actor=world.engineer, request=request, expected_version=request.version)
     arrival = clock(request, TargetKind.ARRIVAL)
@@ -163,9 +177,12 @@ def test_priority_change_retargets_keeping_used_time(world, register) -> None:
     with time_machine.travel(at("2026-04-07 09:00"), tick=False):
         request = register(priority=Priority.P3)
     with time_machine.travel(at("2026-04-07 10:00"), tick=False):
-        request = s.update_request(actor=world.agent, request=request,
-                                   expected_version=request.version,
-                                   changes={"priority": Priority.P1})
+        request = s.update_request(
+            actor=world.agent,
+            request=request,
+            expected_version=request.version,
+            changes={"priority": Priority.P1},
+        )
     resolution = clock(request, TargetKind.RESOLUTION)
     assert resolution.target_minutes == 24 * 60 and resolution.mode == "always"
     assert resolution.due_at == at("2026-04-08 09:00")
@@ -188,8 +205,9 @@ def test_override_for_the_year_is_used_and_clears_the_flag(world, register) -> N
 
 def test_sweep_warns_then_breaches_then_climbs_the_ladder(world, register) -> None:
     with time_machine.travel(at("2026-04-07 09:00"), tick=False):
-        request = s.accept_request(actor=world.agent, request=register(), expected_version=None,
-                                   owner=world.engineer)
+        request = s.accept_request(
+            actor=world.agent, request=register(), expected_version=None, owner=world.engineer
+        )
     sweep(now=at("2026-04-07 09:12"))  # 75 % of 15 minutes = 09:11:15
     response = clock(request, TargetKind.RESPONSE)
     assert response.warned_at == at("2026-04-07 09:12")
@@ -218,10 +236,16 @@ def test_sweep_warns_then_breaches_then_climbs_the_ladder(world, register) -> No
 
 def test_paused_clock_is_not_swept(world, register) -> None:
     with time_machine.travel(at("2026-04-07 09:00"), tick=False):
-        request = s.accept_request(actor=world.agent, request=register(), expected_version=None,
-                                   owner=world.engineer)
-        s.wait(actor=world.engineer, request=request, expected_version=request.version,
-               status=Status.WAITING_CUSTOMER, reason="等客户回电")
+        request = s.accept_request(
+            actor=world.agent, request=register(), expected_version=None, owner=world.engineer
+        )
+        s.wait(
+            actor=world.engineer,
+            request=request,
+            expected_version=request.version,
+            status=Status.WAITING_CUSTOMER,
+            reason="等客户回电",
+        )
     assert sweep(now=at("2026-04-09 09:00")).total == 0
 
 
@@ -230,8 +254,12 @@ def test_paused_clock_is_not_swept(world, register) -> None:
 def test_two_concurrent_sweeps_never_handle_a_step_twice(world: World, register) -> None:
     assert connection.vendor == "postgresql"
     with time_machine.travel(at("2026-04-07 09:00"), tick=False):
-        requests = [s.accept_request(actor=world.agent, request=register(), expected_version=None,
-                                     owner=world.engineer) for _ in range(40)]
+        requests = [
+            s.accept_request(
+                actor=world.agent, request=register(), expected_version=None, owner=world.engineer
+            )
+            for _ in range(40)
+        ]
     barrier = threading.Barrier(2)
     results = []
 
@@ -248,9 +276,7 @@ def test_two_concurrent_sweeps_never_handle_a_step_twice(world: World, register)
     for t in threads:
         t.join(timeout=60)
     assert sum(r.breached for r in results) == len(requests)
-    breach_rows = sum(
-        history_for(r).filter(action="sla_breached").count() for r in requests
-    )
+    breach_rows = sum(history_for(r).filter(action="sla_breached").count() for r in requests)
     assert breach_rows == len(requests)
     assert Notification.objects.filter(kind="sla_breached", user=world.engineer).count() == len(
         requests
