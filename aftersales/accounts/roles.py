@@ -149,8 +149,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 
-# Roles whose holders see every customer: the front desk takes calls from anyone, and
-# the office, QC and management work across departments.
+# Roles whose holders see every customer and request: the front desk takes calls from
+# anyone, and the office, QC and management work across departments.
 COMPANY_WIDE_ROLES = frozenset(
     {
         Role.ADMIN,
@@ -175,6 +175,11 @@ class Scope:
     department_ids: frozenset[int]
     managed_department_ids: frozenset[int]
     company_id: int | None
+
+    @property
+    def sees_all_customers(self) -> bool:
+        """The customer ledger is also open to the warehouse, which ships to every site."""
+        return self.sees_all or Role.WAREHOUSE in self.roles
 
     @property
     def is_portal(self) -> bool:

@@ -24,7 +24,9 @@ class RecordedAdmin(admin.ModelAdmin):
             return
         after = snapshot(obj, fields)
         record(
-            actor=request.user, action="updated" if change else "created", obj=obj,
+            actor=request.user,
+            action="updated" if change else "created",
+            obj=obj,
             changes=diff(before, after) if change else {k: [None, v] for k, v in after.items()},
             message="admin",
         )

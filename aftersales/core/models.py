@@ -29,6 +29,21 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete a history row."""
 
 
+class HistoryQuerySet(models.QuerySet):
+    """History rows in bulk: inserting is allowed, changing and deleting are not."""
+
+    # Bulk update() and delete() bypass the model's save() and delete(); without these the
+    # guard would hold only for single rows (and on SQLite there is no trigger behind it).
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("history entries are append-only")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AppendOnlyError("history entries are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("history entries are append-only")
+
+
 class HistoryEntry(models.Model):
     """One recorded action on one object: who, when, what, and field-level before/after."""
 
@@ -50,6 +65,8 @@ class HistoryEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=255)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     message = models.TextField(_("message"), blank=True)
+
+    objects = HistoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("history entry")
@@ -179,13 +196,18 @@ class Notification(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=48)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, null=True,
+        ContentType,
+        verbose_name=_("object type"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
     )
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
@@ -200,7 +222,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
-                fields=["user", "-created_at"], name="core_notif_unread",
+                fields=["user", "-created_at"],
+                name="core_notif_unread",
                 condition=models.Q(read_at__isnull=True),
             ),
             models.Index(fields=["user", "-created_at"], name="core_notif_user"),

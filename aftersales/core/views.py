@@ -20,6 +20,9 @@ def visible_attachment(user: object, key: object) -> Attachment:
     """
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), key=key)
     model = apps.get_model(attachment.content_type.app_label, attachment.content_type.model)
+    opts = model._meta
+    if not getattr(user, "has_perm", lambda _p: False)(f"{opts.app_label}.view_{opts.model_name}"):
+        raise Http404
     manager = model._default_manager
     if not hasattr(manager, "visible_to"):
         raise Http404

@@ -22,11 +22,15 @@ def company_q(user: Any, path: str = "") -> Q | None:
         if scope.company_id is None:
             return Q(pk__in=[])
         return Q(**{f"{prefix}pk" if not path else f"{path}_id": scope.company_id})
-    if scope.sees_all:
+    if scope.sees_all_customers:
         return None
+    if not scope.roles:
+        return Q(pk__in=[])
+    # The account manager follows their customers whatever department serves them.
+    q = Q(**{f"{prefix}account_manager_id": scope.user_id})
     if scope.department_ids:
-        return Q(**{f"{prefix}service_department_id__in": scope.department_ids})
-    return Q(pk__in=[])
+        q |= Q(**{f"{prefix}service_department_id__in": scope.department_ids})
+    return q
 
 
 class _CompanyScoped(models.QuerySet):
@@ -51,14 +55,36 @@ class SiteQuerySet(_CompanyScoped):
     """Sites, through their company."""
 
 
+def project_team_q(user: Any, path: str = "") -> Q:
+    """Projects the user delivers: as project manager or in the project department."""
+    from aftersales.accounts.roles import scope_of
+
+    scope = scope_of(user)
+    prefix = f"{path}__" if path else ""
+    if scope.is_portal or not scope.roles:
+        return Q(pk__in=[])
+    q = Q(**{f"{prefix}project_manager_id": scope.user_id})
+    if scope.department_ids:
+        q |= Q(**{f"{prefix}project_department_id__in": scope.department_ids})
+    return q
+
+
 class ProjectQuerySet(_CompanyScoped):
-    """Projects, through their company."""
+    """Projects, through their company, and to the team that delivers them."""
+
+    def visible_to(self, user: Any) -> Self:
+        q = company_q(user, self.company_path)
+        return self if q is None else self.filter(q | project_team_q(user))
 
 
 class HandoverItemQuerySet(_CompanyScoped):
-    """Handover checklist items, through their project's company."""
+    """Handover checklist items, visible with their project."""
 
     company_path = "project__company"
+
+    def visible_to(self, user: Any) -> Self:
+        q = company_q(user, self.company_path)
+        return self if q is None else self.filter(q | project_team_q(user, "project"))
 
 
 class EquipmentQuerySet(_CompanyScoped):

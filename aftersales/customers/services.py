@@ -496,10 +496,24 @@ def _normalise_unit(unit: Equipment) -> None:
         errors["project"] = _("The project belongs to another company.")
     if errors:
         raise ValidationError(errors)
+    unit.warranty_end = unit_warranty_end(unit)
+
+
+def unit_warranty_end(unit: Equipment) -> dt.date | None:
+    """The unit's last day of warranty: its own period if set, else its model's standard one."""
     months = unit.warranty_months
     if months is None:
         months = unit.product_model.warranty_months
-    unit.warranty_end = warranty_end_for(unit.warranty_start, months)
+    return warranty_end_for(unit.warranty_start, months)
+
+
+def set_initial_status(unit: Equipment, *, now: dt.datetime) -> None:
+    """A new unit of a project whose handover is still open waits; any other is in service."""
+    if unit.project is not None and unit.project.handover_status != HandoverStatus.COMPLETED:
+        unit.status = EquipmentStatus.PENDING
+    else:
+        unit.status = EquipmentStatus.IN_SERVICE
+        unit.in_service_since = now
 
 
 def register_equipment(*, actor: Any, company: Company, data: Mapping[str, Any]) -> Equipment:
@@ -513,11 +527,7 @@ def register_equipment(*, actor: Any, company: Company, data: Mapping[str, Any])
             # unit (and put it in service) or be seen by it, never neither.
             unit.project = Project.objects.select_for_update().get(pk=unit.project_id)
         _normalise_unit(unit)
-        if unit.project is not None and (unit.project.handover_status != HandoverStatus.COMPLETED):
-            unit.status = EquipmentStatus.PENDING
-        else:
-            unit.status = EquipmentStatus.IN_SERVICE
-            unit.in_service_since = timezone.now()
+        set_initial_status(unit, now=timezone.now())
         return create_object(
             actor=actor,
             instance=unit,

@@ -31,7 +31,9 @@ def request_q(user: Any, path: str = "") -> Q | None:
 
     # EXISTS rather than a join: no duplicate rows, and the planner can still drive the
     # query from an owner or department index.
-    consulted = Exists(Expert.objects.filter(request_id=OuterRef(f"{p}pk"), user_id=scope.user_id))
+    consulted = Exists(
+        Expert.objects.filter(request_id=OuterRef(f"{p}pk"), user_id=scope.user_id or 0)
+    )
     q = Q(**{f"{p}owner_id": scope.user_id}) | Q(consulted)
     if scope.department_ids:
         q |= Q(**{f"{p}department_id__in": scope.department_ids})

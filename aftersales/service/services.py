@@ -146,7 +146,7 @@ def register_request(*, actor: Any, data: Mapping[str, Any]) -> ServiceRequest:
     values = dict(data)
     owner = values.pop("owner", None)
     if scope.is_portal:
-        company = Company.objects.filter(pk=scope.company_id).first()
+        company = Company.objects.filter(pk=scope.company_id or 0).first()
         if company is None:
             raise PermissionDenied(_("Your portal account is not linked to a customer."))
         values.update(
@@ -248,7 +248,7 @@ def _retarget(request: ServiceRequest) -> list[str]:
         if policy is None:
             sla.stop(clocks=[clock], at=now)
             continue
-        minutes, mode = policy.target(kind)  # type: ignore[misc]
+        minutes, mode = policy.target(kind)
         if clock.met_at or clock.stopped_at:
             continue
         running = clock.running_since is not None

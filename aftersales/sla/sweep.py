@@ -173,7 +173,7 @@ def _escalate(now: dt.datetime, batch: int, ct: ContentType) -> tuple[int, list[
         clocks = _claim(due, "next_escalation_at", batch)
         if not clocks:
             return 0, []
-        ladder = {
+        ladder: dict[int, list[int]] = {
             EscalationLevel.SERVICE_DIRECTOR: _role_users(Role.SERVICE_DIRECTOR),
             EscalationLevel.EXECUTIVE: _role_users(Role.EXECUTIVE),
         }

@@ -9,6 +9,7 @@ holiday lands at 09:05 on the next working day.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -27,8 +28,12 @@ class DayInfo:
     note: str = ""
 
 
+@functools.lru_cache(maxsize=8192)
 def chinese_statutory(day: dt.date) -> DayInfo | None:
-    """The statutory answer from `chinesecalendar`, or None for a year it does not know."""
+    """The statutory answer from `chinesecalendar`, or None for a year it does not know.
+
+    Cached: the package's data is fixed for the life of the process, and the clocks ask
+    about the same few hundred dates over and over."""
     import chinese_calendar
 
     try:

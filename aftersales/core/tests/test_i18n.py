@@ -29,7 +29,10 @@ def test_every_string_has_a_chinese_translation(tmp_path: Path) -> None:
         os.chdir(ROOT)
         with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
             call_command(
-                "makemessages", locale=["zh_Hans"], ignore_patterns=IGNORE, no_obsolete=True,
+                "makemessages",
+                locale=["zh_Hans"],
+                ignore_patterns=IGNORE,
+                no_obsolete=True,
                 verbosity=0,
             )
     finally:

@@ -54,7 +54,7 @@ def test_twenty_concurrent_creators_get_gapless_unique_numbers(world: World) -> 
             services.create_project(
                 actor=world.manager, company=world.acme, data={"name": f"并发项目{index}"}
             )
-        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -25,13 +25,21 @@ def _manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Compl
     }
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={
             "AFTERSALES_ENV": "production",
             "AFTERSALES_SECRET_KEY": secrets.token_urlsafe(64),
@@ -47,7 +55,10 @@ def test_secret_key_can_come_from_a_file(tmp_path: Path) -> None:
     key_file = tmp_path / "key"
     key_file.write_text(secrets.token_urlsafe(64))
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={
             "AFTERSALES_ENV": "production",
             "AFTERSALES_SECRET_KEY_FILE": str(key_file),

@@ -29,10 +29,10 @@ class CompanySerializer(serializers.ModelSerializer):
     """A customer company."""
 
     display_name = serializers.CharField(read_only=True)
-    service_department = serializers.PrimaryKeyRelatedField(
+    service_department = VisibleRelatedField(
         queryset=Department.objects.all(), required=False, allow_null=True
     )
-    account_manager = serializers.PrimaryKeyRelatedField(
+    account_manager = VisibleRelatedField(
         queryset=User.objects.staff(), required=False, allow_null=True
     )
 
@@ -73,9 +73,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
     company = VisibleRelatedField(queryset=Company.objects.all())
     company_name = serializers.CharField(source="company.display_name", read_only=True)
-    user = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
-    )
+    user = VisibleRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Contact
@@ -96,6 +94,10 @@ class ContactSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = BASE_READ_ONLY
+        # DRF would turn the "one primary contact per company" constraint into a validator
+        # that refuses a new primary contact; the service moves the flag instead (and the
+        # database constraint still guards the invariant).
+        validators: list[Any] = []
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -162,13 +164,13 @@ class ProjectSerializer(serializers.ModelSerializer):
     company = VisibleRelatedField(queryset=Company.objects.all())
     company_name = serializers.CharField(source="company.display_name", read_only=True)
     site = VisibleRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
-    project_manager = serializers.PrimaryKeyRelatedField(
+    project_manager = VisibleRelatedField(
         queryset=User.objects.staff(), required=False, allow_null=True
     )
-    project_department = serializers.PrimaryKeyRelatedField(
+    project_department = VisibleRelatedField(
         queryset=Department.objects.all(), required=False, allow_null=True
     )
-    service_department = serializers.PrimaryKeyRelatedField(
+    service_department = VisibleRelatedField(
         queryset=Department.objects.all(), required=False, allow_null=True
     )
 

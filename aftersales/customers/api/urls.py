@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from aftersales.customers.api import views
+from aftersales.customers.api import imports, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("companies", views.CompanyViewSet)
@@ -13,5 +13,6 @@ router.register("product-models", views.ProductModelViewSet)
 router.register("projects", views.ProjectViewSet)
 router.register("handover-items", views.HandoverItemViewSet)
 router.register("equipment", views.EquipmentViewSet)
+router.register("imports", imports.ImportJobViewSet, basename="import")
 
 urlpatterns = router.urls

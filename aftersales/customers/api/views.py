@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import CharField, Count, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +28,7 @@ from aftersales.core.api.base import (
     required_version,
 )
 from aftersales.core.history import history_for
+from aftersales.core.models import Attachment
 from aftersales.core.services import add_attachment, attachments_of
 from aftersales.customers import services
 from aftersales.customers.api import serializers as s
@@ -259,6 +261,22 @@ class HandoverItemViewSet(
     ordering = ["project_id", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def get_queryset(self) -> Any:
+        # Counted in the same query as the rows: the list would otherwise report 0 for
+        # every section (the serializer's default) or need one query per row.
+        attachments = (
+            Attachment.objects.filter(
+                content_type__app_label=HandoverItem._meta.app_label,
+                content_type__model=HandoverItem._meta.model_name,
+                object_id=Cast(OuterRef("pk"), output_field=CharField()),
+            )
+            .order_by()
+            .values("object_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset().annotate(attachment_count=Coalesce(Subquery(attachments), 0))
+
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         item = self.get_object()
         version = required_version(request.data)
@@ -271,8 +289,7 @@ class HandoverItemViewSet(
             content=data.validated_data.get("content", item.content),
             not_applicable=data.validated_data.get("not_applicable", item.not_applicable),
         )
-        updated.refresh_from_db()
-        return Response(s.HandoverItemSerializer(updated).data)
+        return Response(s.HandoverItemSerializer(self.get_queryset().get(pk=updated.pk)).data)
 
     @extend_schema(methods=["get"], responses=AttachmentSerializer(many=True))
     @extend_schema(

@@ -47,9 +47,8 @@ class ClockSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_remaining_seconds(self, obj: Clock) -> int | None:
-        cal = self.context.get("calendar")
-        if cal is None:
-            cal = self.context["calendar"] = sla.load_calendar()
+        # The view puts one calendar in the context for the whole page (no per-row loading).
+        cal = self.context.get("calendar") or sla.load_calendar()
         return sla.remaining_seconds(cal, obj, self._now())
 
 

@@ -30,7 +30,7 @@ from aftersales.service.models import Category, Message, ServiceRequest
 from aftersales.service.transitions import allowed_actions
 
 
-def _transition(  # type: ignore[no-untyped-def]
+def _transition(
     name: str, serializer: type[serializers.Serializer], call: Callable[..., Any], doc: str
 ):
     """Build one POST action: validate the body, call the service, answer the request."""
@@ -74,7 +74,7 @@ class ServiceRequestViewSet(
         return super().get_queryset().prefetch_related("clocks")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return s.snapshot_context(super().get_serializer_context())
+        return s.snapshot_context(dict(super().get_serializer_context()))
 
     def _answer(self, obj: ServiceRequest, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=obj.pk)
@@ -94,7 +94,8 @@ class ServiceRequestViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
-        return self._answer(serializer.instance, status.HTTP_201_CREATED)
+        created: Any = serializer.instance
+        return self._answer(created, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         target = self.get_object()
@@ -244,10 +245,11 @@ class ServiceRequestViewSet(
         if upload is None:
             raise ValidationError({"file": [_("Choose a file to upload.")]})
         message = None
-        if request.data.get("message"):
+        body: Any = request.data
+        if body.get("message"):
             message = (
                 Message.objects.visible_to(request.user)
-                .filter(pk=request.data["message"], request=target)
+                .filter(pk=body["message"], request=target)
                 .first()
             )
             if message is None:

@@ -22,7 +22,7 @@ def at(text: str) -> dt.datetime:
 
 
 @pytest.fixture
-def register(world: Any):  # type: ignore[no-untyped-def]
+def register(world: Any):
     """Register a request for acme as the agent (overrides by keyword)."""
 
     def make(**overrides: Any) -> ServiceRequest:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/service-requests/"
 
 
-def _create(api, world: World, **extra) -> dict:  # type: ignore[no-untyped-def]
+def _create(api, world: World, **extra) -> dict:
     api.force_authenticate(world.agent)
     body = {
         "channel": "phone",
@@ -162,7 +162,7 @@ def test_filters_and_ordering_by_due_time(api, world: World) -> None:
     assert api.get(URL, {"sla_state": "breached"}).json()["count"] == 0
 
 
-def _list_queries(api, page_size: int) -> int:  # type: ignore[no-untyped-def]
+def _list_queries(api, page_size: int) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = api.get(URL, {"page_size": page_size, "ordering": "next_due_at"})
     assert response.status_code == 200

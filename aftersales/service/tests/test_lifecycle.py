@@ -18,7 +18,7 @@ from aftersales.testing.world import World
 pytestmark = pytest.mark.django_db
 
 
-def _accepted(world: World, register) -> ServiceRequest:  # type: ignore[no-untyped-def]
+def _accepted(world: World, register) -> ServiceRequest:
     return s.accept_request(
         actor=world.agent, request=register(), expected_version=None, owner=world.engineer
     )

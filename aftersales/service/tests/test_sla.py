@@ -23,7 +23,7 @@ from aftersales.testing.world import World
 pytestmark = pytest.mark.django_db
 
 
-def clock(request, kind: str) -> Clock:  # type: ignore[no-untyped-def]
+def clock(request, kind: str) -> Clock:
     return Clock.objects.get(request=request, kind=kind)
 
 
@@ -107,6 +107,7 @@ def test_waiting_pauses_and_resuming_shifts_the_due_time(world, register) -> Non
             actor=world.agent, request=register(), expected_version=None, owner=world.engineer
         )
     resolution_due = clock(request, TargetKind.RESOLUTION).due_at
+    assert resolution_due is not None
     with time_machine.travel(at("2026-04-07 10:00"), tick=False):
         request = s.wait(
             actor=world.engineer,

@@ -1,0 +1,68 @@
+"""``manage.py load_demo [--if-empty] [--seed N]``: load the demo company into an empty database."""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from aftersales.accounts.models import Department, User
+from aftersales.customers.choices import HandoverStatus
+from aftersales.demo.build import DEMO_USERNAMES, build_demo
+from aftersales.demo.data import DEMO_SEED
+
+
+class Command(BaseCommand):
+    """Load the demo data: departments, staff, customers, projects, handovers, equipment."""
+
+    help = (
+        "Load the demo company (departments, staff, 30 customers, projects with handovers, "
+        "300 equipment units) into an empty database, in one transaction."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (instead of failing) when the database already has departments.",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEMO_SEED,
+            help=f"Seed of the random generator (default {DEMO_SEED}); the same seed on the "
+            "same day gives the same data.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Department.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Demo data not loaded: the database already has departments.")
+                return
+            raise CommandError(
+                "The database already has departments; load_demo fills an empty database only "
+                "(use --if-empty to skip quietly)."
+            )
+        taken = sorted(
+            User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
+        )
+        if taken:
+            raise CommandError(f"These demo usernames are already taken: {', '.join(taken)}")
+        started = time.monotonic()
+        world = build_demo(seed=options["seed"])
+        elapsed = time.monotonic() - started
+        completed = sum(p.handover_status == HandoverStatus.COMPLETED for p in world.projects)
+        org, customers = world.organisation, world.customers
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the demo in {elapsed:.1f} s (seed {world.seed}): "
+                f"{len(org.departments)} departments, {len(org.users)} staff, "
+                f"{len(customers.portal_users)} portal users, "
+                f"{len(customers.companies)} customers, "
+                f"{len(world.projects)} projects ({completed} handed over), "
+                f"{len(world.equipment)} equipment units."
+            )
+        )
+        self.stdout.write("Run `manage.py demo_logins` to see the logins.")
