@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "aftersales.core.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "aftersales.core.api.base.VisibleFilterBackend",
+        "aftersales.core.api.filters.VisibleFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

@@ -7,11 +7,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -31,25 +29,6 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         queryset: Any = super().get_queryset()
         request = self.context.get("request")
         return queryset.visible_to(request.user if request else None)
-
-
-class VisibleFilterBackend(DjangoFilterBackend):
-    """django-filter, with the choices of foreign-key filters limited to what the user sees.
-
-    Otherwise a filter form (the browsable API) lists every company, project and user by
-    name to a portal user, and filtering by an invisible id (200, empty) tells it apart from
-    a missing one (400).
-    """
-
-    def get_filterset(self, request: Request, queryset: Any, view: Any) -> Any:
-        filterset = super().get_filterset(request, queryset, view)
-        if filterset is not None:
-            # Each filter set instance has its own deep copy of the filters.
-            for flt in filterset.filters.values():
-                choices = flt.extra.get("queryset")
-                if isinstance(choices, QuerySet) and hasattr(choices, "visible_to"):
-                    flt.extra["queryset"] = choices.visible_to(request.user)
-        return filterset
 
 
 class ModelViewPermission(permissions.BasePermission):
@@ -245,7 +224,6 @@ __all__ = [
     "HistoryMixin",
     "ModelViewPermission",
     "ServiceViewSet",
-    "VisibleFilterBackend",
     "VisibleRelatedField",
     "VisibleViewSet",
     "required_version",
