@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from aftersales.core import clock
 from aftersales.core.models import HistoryEntry
 
 
@@ -57,6 +58,7 @@ def record(
 ) -> HistoryEntry:
     """Append one history row; call it inside the service's transaction."""
     entry = HistoryEntry(
+        created_at=clock.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),

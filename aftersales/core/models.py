@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import clock
 from aftersales.core.choices import JobStatus
 from aftersales.core.querysets import JobQuerySet
 
@@ -18,7 +19,7 @@ from aftersales.core.querysets import JobQuerySet
 class TimeStampedModel(models.Model):
     """Abstract base with creation and modification times."""
 
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -47,7 +48,7 @@ class HistoryQuerySet(models.QuerySet):
 class HistoryEntry(models.Model):
     """One recorded action on one object: who, when, what, and field-level before/after."""
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=clock.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),

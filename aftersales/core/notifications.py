@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import clock
 from aftersales.core.models import Notification
 
 TEMPLATES: dict[str, Any] = {
@@ -62,7 +63,7 @@ def build(
         content_type=ContentType.objects.get_for_model(target) if target is not None else None,
         object_id=str(target.pk) if target is not None else "",
         url=url,
-        created_at=now or timezone.now(),
+        created_at=now or clock.now(),
     )
 
 
@@ -87,4 +88,4 @@ def mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
+    return unread.update(read_at=clock.now())

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core import clock
 from aftersales.core.exceptions import Conflict, PermissionDenied, ValidationError
 from aftersales.core.history import diff, record, record_created, snapshot
 from aftersales.core.models import Attachment
@@ -118,7 +118,7 @@ def add_attachment(*, actor: Any, target: models.Model, upload: UploadedFile) ->
         mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
         size=upload.size,
         uploaded_by=actor,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     attachment.file.save(name, upload, save=False)
     attachment.save()

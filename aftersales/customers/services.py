@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.roles import scope_of
+from aftersales.core import clock
 from aftersales.core.dates import period_end
 from aftersales.core.exceptions import Conflict, PermissionDenied, ValidationError
 from aftersales.core.history import record
@@ -315,9 +315,7 @@ def update_handover_item(
             changes={"content": content, "not_applicable": not_applicable},
             editable=["content", "not_applicable"],
         )
-        HandoverItem.objects.filter(pk=updated.pk).update(
-            updated_by=actor, updated_at=timezone.now()
-        )
+        HandoverItem.objects.filter(pk=updated.pk).update(updated_by=actor, updated_at=clock.now())
         return updated
 
 
@@ -400,7 +398,7 @@ def confirm_handover(
             party=party,
             confirmed_by=actor,
             signed_by_contact=signer,
-            confirmed_at=timezone.now(),
+            confirmed_at=clock.now(),
             comment=comment,
         )
         record(
@@ -419,7 +417,7 @@ def confirm_handover(
 
 
 def _complete_handover(*, actor: Any, project: Project) -> None:
-    now = timezone.now()
+    now = clock.now()
     project.handover_status = HandoverStatus.COMPLETED
     project.handover_completed_at = now
     project.version += 1
@@ -465,7 +463,7 @@ def withdraw_handover_confirmation(
             raise Conflict(_("This party has not confirmed the handover."), code="not_confirmed")
         if confirmation.confirmed_by_id != actor.pk:
             _authorise_party(actor, locked, party, confirmation.signed_by_contact)
-        confirmation.withdrawn_at = timezone.now()
+        confirmation.withdrawn_at = clock.now()
         confirmation.withdrawn_by = actor
         confirmation.withdraw_reason = reason
         confirmation.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
@@ -527,7 +525,7 @@ def register_equipment(*, actor: Any, company: Company, data: Mapping[str, Any])
             # unit (and put it in service) or be seen by it, never neither.
             unit.project = Project.objects.select_for_update().get(pk=unit.project_id)
         _normalise_unit(unit)
-        set_initial_status(unit, now=timezone.now())
+        set_initial_status(unit, now=clock.now())
         return create_object(
             actor=actor,
             instance=unit,

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import clock
 from aftersales.core.models import TimeStampedModel
 from aftersales.service import querysets as qs
 from aftersales.service.choices import (
@@ -266,7 +267,9 @@ class Message(models.Model):
         related_name="+",
     )
     body = models.TextField(_("text"))
-    created_at = models.DateTimeField(_("written at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        _("written at"), default=clock.now, editable=False, db_index=True
+    )
 
     objects = qs.MessageQuerySet.as_manager()
 

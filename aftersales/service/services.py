@@ -9,11 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import scope_of
 from aftersales.core import notifications
+from aftersales.core.clock import now as clock_now
 from aftersales.core.exceptions import Conflict, PermissionDenied, ValidationError
 from aftersales.core.history import diff, record, snapshot
 from aftersales.core.models import Attachment
@@ -142,7 +142,7 @@ def register_request(*, actor: Any, data: Mapping[str, Any]) -> ServiceRequest:
     owner. A portal user registers for their own company, now, through the portal.
     """
     scope = scope_of(actor)
-    now = timezone.now()
+    now = clock_now()
     values = dict(data)
     owner = values.pop("owner", None)
     if scope.is_portal:
@@ -239,7 +239,7 @@ def update_request(
 
 def _retarget(request: ServiceRequest) -> list[str]:
     """Apply the policies that now match, keeping the time each clock has used."""
-    now = timezone.now()
+    now = clock_now()
     cal = sla.load_calendar()
     clocks = {c.kind: c for c in _clocks(request)}
     policies = _policies(request)
@@ -300,7 +300,7 @@ def _transition(
     _require(actor, action, current)
     old = current.status
     current.status = rule.target or current.resume_status or Status.IN_PROGRESS
-    return current, old, _clocks(current), sla.load_calendar(), timezone.now()
+    return current, old, _clocks(current), sla.load_calendar(), clock_now()
 
 
 def _finish(
@@ -778,7 +778,7 @@ def invite_expert(*, actor: Any, request: ServiceRequest, expert: Any, reason: s
         if Expert.objects.filter(request=current, user=expert).exists():
             raise ValidationError({"expert": _("This expert is already consulted.")})
         invitation = Expert.objects.create(
-            request=current, user=expert, invited_by=actor, invited_at=timezone.now(), reason=reason
+            request=current, user=expert, invited_by=actor, invited_at=clock_now(), reason=reason
         )
         record(
             actor=actor,
@@ -840,7 +840,7 @@ def add_reply(*, actor: Any, request: ServiceRequest, body: str) -> Message:
 def _resume_for_customer(actor: Any, request: ServiceRequest) -> None:
     """The customer answered: the request goes back to work (history says who and why)."""
     clocks = _clocks(request)
-    now = timezone.now()
+    now = clock_now()
     old = request.status
     request.status = request.resume_status or Status.IN_PROGRESS
     request.resume_status = ""

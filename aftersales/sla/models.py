@@ -108,7 +108,7 @@ class Policy(TimeStampedModel):
         _("resolution clock"), max_length=8, choices=ClockMode.choices, default=ClockMode.WORKING
     )
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of target)"),
+        _("warn at (percent of target)"),
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
@@ -171,7 +171,7 @@ class Clock(models.Model):
     )
     target_minutes = models.PositiveIntegerField(_("target (minutes)"))
     mode = models.CharField(_("clock"), max_length=8, choices=ClockMode.choices)
-    warn_percent = models.PositiveSmallIntegerField(_("warn at (% of target)"))
+    warn_percent = models.PositiveSmallIntegerField(_("warn at (percent of target)"))
     escalation_interval_minutes = models.PositiveIntegerField(_("escalation interval (minutes)"))
     started_at = models.DateTimeField(_("started at"))
     # Time already used (working or elapsed seconds, per mode) before ``running_since``.

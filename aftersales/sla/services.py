@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.clock import now as clock_now
 from aftersales.core.exceptions import ValidationError
 from aftersales.core.history import record
 from aftersales.core.services import require_perm
@@ -332,7 +332,7 @@ def calendar_status(years: Iterable[int]) -> list[dict[str, Any]]:
 
 def now() -> dt.datetime:
     """The current time (one place to read it)."""
-    return timezone.now()
+    return clock_now()
 
 
 __all__ = [

@@ -23,7 +23,8 @@ class VisibleFilterBackend(DjangoFilterBackend):
         if filterset is not None:
             # Each filter set instance has its own deep copy of the filters.
             for flt in filterset.filters.values():
-                choices = flt.extra.get("queryset")
+                # Model-choice filters build their form field from ``.queryset``.
+                choices = getattr(flt, "queryset", None)
                 if isinstance(choices, QuerySet) and hasattr(choices, "visible_to"):
-                    flt.extra["queryset"] = choices.visible_to(request.user)
+                    flt.queryset = flt.extra["queryset"] = choices.visible_to(request.user)
         return filterset

@@ -347,27 +347,69 @@ def test_portal_user_of_another_company_gets_404_on_project_handover_and_history
         assert client.get(f"/api/v1/projects/{project.pk}/{sub}").status_code == 404
 
 
-def test_portal_user_of_another_company_sees_zero_rows_in_lists_searches_and_exports(
+def test_portal_user_of_another_company_sees_zero_rows_in_searches_and_exports(
     customers: Customers,
 ) -> None:
     client = _client(customers.actor("globex_portal"))
-    acme_name = customers.world.acme.name
-    acme = customers.rows["acme"]
-    filtered = {
-        "contacts": {"company": acme["companies"].pk},
-        "sites": {"company": acme["companies"].pk},
-        "projects": {"company": acme["companies"].pk},
-        "handover-items": {"project": acme["projects"].pk},
-        "equipment": {"company": acme["companies"].pk},
-    }
-    for endpoint, params in filtered.items():
-        assert _ids(client.get(f"/api/v1/{endpoint}/", params)) == set(), endpoint
+    acme = customers.world.acme
     for endpoint in SEARCHABLE:
-        assert _ids(client.get(f"/api/v1/{endpoint}/", {"search": acme_name})) == set()
+        for term in (acme.name, acme.name_en, acme.code):
+            assert _ids(client.get(f"/api/v1/{endpoint}/", {"search": term})) == set(), endpoint
     for endpoint in EXPORTABLE:
-        response = client.get(f"/api/v1/{endpoint}/export/", {"search": acme_name})
+        response = client.get(f"/api/v1/{endpoint}/export/", {"search": acme.name})
         lines = response.content.decode("utf-8-sig").splitlines()
         assert len(lines) == 1  # the header only
+
+
+def test_filtering_by_another_companys_row_answers_like_filtering_by_a_missing_one(
+    customers: Customers,
+) -> None:
+    client = _client(customers.actor("globex_portal"))
+    acme = customers.rows["acme"]
+    filters = [
+        ("companies", "service_department", customers.world.service.pk),
+        ("contacts", "company", acme["companies"].pk),
+        ("sites", "company", acme["companies"].pk),
+        ("projects", "company", acme["companies"].pk),
+        ("handover-items", "project", acme["projects"].pk),
+        ("equipment", "company", acme["companies"].pk),
+        ("equipment", "site", acme["sites"].pk),
+        ("equipment", "project", acme["projects"].pk),
+    ]
+    for endpoint, name, pk in filters:
+        invisible = client.get(f"/api/v1/{endpoint}/", {name: pk})
+        missing = client.get(f"/api/v1/{endpoint}/", {name: 999_999})
+        assert invisible.status_code == missing.status_code == 400, (endpoint, name)
+        assert list(invisible.json()) == [name]
+    # Its own rows filter as usual.
+    own = client.get("/api/v1/equipment/", {"company": customers.world.globex.pk})
+    assert _ids(own) == customers.ids("equipment", GLOBEX)
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_the_browsable_api_names_nothing_of_another_company(
+    customers: Customers, endpoint: str
+) -> None:
+    # Its forms list the choices of every filter and foreign key; they must be scoped too.
+    world = customers.world
+    acme = customers.rows["acme"]
+    secrets = [
+        world.acme.name,
+        world.acme.name_en,
+        world.acme.code,
+        world.acme_contact.name,
+        world.acme_portal.full_name,
+        acme["sites"].name,
+        acme["projects"].name,
+        acme["equipment"].serial_number,
+    ]
+    response = _client(customers.actor("globex_portal")).get(
+        f"/api/v1/{endpoint}/", HTTP_ACCEPT="text/html"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<form" in html
+    assert [s for s in secrets if s in html] == []
 
 
 def test_portal_user_of_another_company_cannot_write_to_its_rows(customers: Customers) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aftersales.accounts.models import User
+from aftersales.core import clock
 from aftersales.core.api.base import VisibleRelatedField
 from aftersales.customers.models import Company, Contact, Equipment, Site
 from aftersales.service.choices import CancelReason, MessageKind, Status
@@ -40,7 +40,7 @@ class ClockSerializer(serializers.ModelSerializer):
         ]
 
     def _now(self) -> dt.datetime:
-        return self.context.get("now") or timezone.now()
+        return self.context.get("now") or clock.now()
 
     def get_state(self, obj: Clock) -> str:
         return obj.state(self._now())
@@ -248,4 +248,4 @@ class NewMessageSerializer(serializers.Serializer):
 
 def snapshot_context(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """One 'now' and one calendar for a whole response (no per-row loading)."""
-    return {"now": timezone.now(), "calendar": sla.load_calendar(), **(extra or {})}
+    return {"now": clock.now(), "calendar": sla.load_calendar(), **(extra or {})}

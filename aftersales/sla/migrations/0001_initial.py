@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('arrival_clock', models.CharField(choices=[('working', 'Working time'), ('always', 'Around the clock')], default='always', max_length=8, verbose_name='on-site arrival clock')),
                 ('resolution_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='resolution (minutes)')),
                 ('resolution_clock', models.CharField(choices=[('working', 'Working time'), ('always', 'Around the clock')], default='working', max_length=8, verbose_name='resolution clock')),
-                ('warn_percent', models.PositiveSmallIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warn at (% of target)')),
+                ('warn_percent', models.PositiveSmallIntegerField(default=75, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warn at (percent of target)')),
                 ('escalation_interval_minutes', models.PositiveIntegerField(default=60, validators=[django.core.validators.MinValueValidator(1)], verbose_name='escalation interval (minutes)')),
             ],
             options={
@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('response', 'First response'), ('arrival', 'On-site arrival'), ('resolution', 'Resolution')], max_length=16, verbose_name='target')),
                 ('target_minutes', models.PositiveIntegerField(verbose_name='target (minutes)')),
                 ('mode', models.CharField(choices=[('working', 'Working time'), ('always', 'Around the clock')], max_length=8, verbose_name='clock')),
-                ('warn_percent', models.PositiveSmallIntegerField(verbose_name='warn at (% of target)')),
+                ('warn_percent', models.PositiveSmallIntegerField(verbose_name='warn at (percent of target)')),
                 ('escalation_interval_minutes', models.PositiveIntegerField(verbose_name='escalation interval (minutes)')),
                 ('started_at', models.DateTimeField(verbose_name='started at')),
                 ('consumed_seconds', models.PositiveIntegerField(default=0, verbose_name='consumed (seconds)')),
