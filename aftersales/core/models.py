@@ -58,8 +58,9 @@ class HistoryEntry(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=64)
+    # No index of its own: the (content_type, object_id, created_at) index starts with it.
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, db_index=False
     )
     object_id = models.CharField(_("object id"), max_length=64)
     target = GenericForeignKey("content_type", "object_id")
@@ -204,12 +205,14 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=48)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # Never searched by type alone: the bell reads by user.
     content_type = models.ForeignKey(
         ContentType,
         verbose_name=_("object type"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
     )
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     target = GenericForeignKey("content_type", "object_id")

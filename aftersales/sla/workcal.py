@@ -80,15 +80,23 @@ class WorkingCalendar:
             length -= span(self.lunch_start, self.lunch_end)
         return length
 
+    def working_days_between(self, first: dt.date, last: dt.date) -> int:
+        """Working days strictly between two dates."""
+        lo, hi = first + dt.timedelta(days=1), last - dt.timedelta(days=1)
+        if hi < lo:
+            return 0
+        count = _base_working_days(self.statutory, lo, hi)
+        for date, working in self.overrides.items():
+            if lo <= date <= hi:
+                count += int(working) - int(_base_day(self.statutory, date).working)
+        return count
+
     def day(self, date: dt.date) -> DayInfo:
         """Is ``date`` a working day? Overrides first, then the statutory calendar, then
         Monday to Friday for a year the statutory calendar does not cover."""
         if date in self.overrides:
             return DayInfo(working=self.overrides[date], source="override")
-        known = self.statutory(date)
-        if known is not None:
-            return known
-        return DayInfo(working=date.weekday() < 5, source="fallback")
+        return _base_day(self.statutory, date)
 
     def intervals(self, date: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         """The working intervals of ``date`` as aware datetimes (empty on a day off)."""
@@ -113,6 +121,36 @@ class WorkingCalendar:
             if self.statutory(probe) is None and not any(d.year == year for d in self.overrides):
                 years.append(year)
         return years
+
+
+def _base_day(statutory: Callable[[dt.date], DayInfo | None], date: dt.date) -> DayInfo:
+    """The statutory answer, or Monday–Friday for a year the calendar does not know."""
+    known = statutory(date)
+    return known if known is not None else DayInfo(working=date.weekday() < 5, source="fallback")
+
+
+@functools.lru_cache(maxsize=64)
+def _year_prefix(statutory: Callable[[dt.date], DayInfo | None], year: int) -> tuple[int, ...]:
+    """prefix[n] = working days among the first n days of ``year`` (overrides excluded)."""
+    prefix = [0]
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        prefix.append(prefix[-1] + int(_base_day(statutory, day).working))
+        day += dt.timedelta(days=1)
+    return tuple(prefix)
+
+
+def _base_working_days(
+    statutory: Callable[[dt.date], DayInfo | None], lo: dt.date, hi: dt.date
+) -> int:
+    """Working days from ``lo`` to ``hi`` inclusive, before overrides."""
+    total = 0
+    for year in range(lo.year, hi.year + 1):
+        prefix = _year_prefix(statutory, year)
+        start = (lo - dt.date(year, 1, 1)).days if year == lo.year else 0
+        end = (hi - dt.date(year, 1, 1)).days + 1 if year == hi.year else len(prefix) - 1
+        total += prefix[end] - prefix[start]
+    return total
 
 
 def _walk(cal: WorkingCalendar, moment: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
@@ -161,11 +199,9 @@ def working_time_between(
             lo, hi = max(a, local_start), min(b, local_end)
             if hi > lo:
                 total += hi - lo
-    # Whole days in between only need "is it a working day?": no datetimes built, so an
-    # overdue clock a year old costs a year of dictionary look-ups, not of date arithmetic.
-    full_days = sum(
-        1 for n in range(1, (last - first).days) if cal.day(first + dt.timedelta(days=n)).working
-    )
+    # Whole days in between: a count of working days from cached per-year prefix sums,
+    # corrected by the overrides, so an overdue clock a year old costs O(1), not O(days).
+    full_days = cal.working_days_between(first, last)
     return total + full_days * cal.day_length
 
 

@@ -22,6 +22,7 @@ from aftersales.core.api.base import (
     VisibleViewSet,
     required_version,
 )
+from aftersales.core.api.pagination import CappedPagination
 from aftersales.core.models import Attachment
 from aftersales.service import services
 from aftersales.service.api import serializers as s
@@ -63,6 +64,7 @@ class ServiceRequestViewSet(
 
     queryset = ServiceRequest.objects.all()
     serializer_class = s.ServiceRequestSerializer
+    pagination_class = CappedPagination
     filterset_class = ServiceRequestFilter
     related = ("company", "owner")
     ordering_fields = ["next_due_at", "received_at", "priority", "number", "updated_at"]

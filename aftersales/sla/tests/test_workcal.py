@@ -112,3 +112,22 @@ def test_adding_then_measuring_gives_back_the_duration(start: dt.datetime, minut
     due = add_working_time(LUNCH, begin, minutes * MIN)
     assert working_time_between(LUNCH, begin, due) == minutes * MIN
     assert due > begin
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    first=st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2029, 12, 31)),
+    span=st.integers(min_value=0, max_value=900),
+    holidays=st.sets(
+        st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2032, 6, 1)), max_size=5
+    ),
+)
+def test_working_day_count_equals_counting_day_by_day(
+    first: dt.date, span: int, holidays: set[dt.date]
+) -> None:
+    cal = WorkingCalendar(overrides={d: d.weekday() >= 5 for d in holidays})
+    last = first + dt.timedelta(days=span)
+    naive = sum(
+        cal.day(first + dt.timedelta(days=n)).working for n in range(1, (last - first).days)
+    )
+    assert cal.working_days_between(first, last) == naive

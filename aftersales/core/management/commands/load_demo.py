@@ -15,11 +15,13 @@ from aftersales.demo.data import DEMO_SEED
 
 
 class Command(BaseCommand):
-    """Load the demo data: departments, staff, customers, projects, handovers, equipment."""
+    """Load the demo data: departments, staff, customers, projects, handovers, equipment,
+    the category tree and service requests."""
 
     help = (
         "Load the demo company (departments, staff, 30 customers, projects with handovers, "
-        "300 equipment units) into an empty database, in one transaction."
+        "300 equipment units, the category tree and 400 service requests of the last 120 days) "
+        "into an empty database, in one transaction."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -62,7 +64,9 @@ class Command(BaseCommand):
                 f"{len(customers.portal_users)} portal users, "
                 f"{len(customers.companies)} customers, "
                 f"{len(world.projects)} projects ({completed} handed over), "
-                f"{len(world.equipment)} equipment units."
+                f"{len(world.equipment)} equipment units, "
+                f"{len(world.categories)} categories, "
+                f"{len(world.service_requests)} service requests."
             )
         )
         self.stdout.write("Run `manage.py demo_logins` to see the logins.")
