@@ -19,6 +19,14 @@ from aftersales.sla import services as sla
 from aftersales.sla.models import Clock
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    """Datetimes as DRF renders them: ISO 8601 in the current time zone."""
+    return None if value is None else _DATETIME.to_representation(value)
+
+
 class ClockSerializer(serializers.ModelSerializer):
     """One SLA target: due time, remaining time and state at the moment of reading."""
 
@@ -44,6 +52,22 @@ class ClockSerializer(serializers.ModelSerializer):
 
     def get_state(self, obj: Clock) -> str:
         return obj.state(self._now())
+
+    def to_representation(self, instance: Clock) -> dict[str, Any]:
+        # Hand-written: a list page shows 100+ clocks and DRF's per-field machinery was the
+        # largest cost of the page. The declared fields still describe it in the schema.
+        now = self._now()
+        return {
+            "kind": instance.kind,
+            "target_minutes": instance.target_minutes,
+            "mode": instance.mode,
+            "due_at": _iso(instance.due_at),
+            "remaining_seconds": self.get_remaining_seconds(instance),
+            "state": instance.state(now),
+            "met_at": _iso(instance.met_at),
+            "breached_at": _iso(instance.breached_at),
+            "escalation_level": instance.escalation_level,
+        }
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_remaining_seconds(self, obj: Clock) -> int | None:
@@ -161,6 +185,64 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
     def get_owner_name(self, obj: ServiceRequest) -> str:
         return str(obj.owner) if obj.owner_id else ""
+
+
+class ServiceRequestListSerializer(serializers.ModelSerializer):
+    """The columns of a request list: about a third of the detail's fields, so a page of 50
+    serializes in a few milliseconds."""
+
+    company_name = serializers.CharField(source="company.display_name", read_only=True)
+    owner_name = serializers.SerializerMethodField()
+    clocks = ClockSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "number",
+            "title",
+            "channel",
+            "request_type",
+            "priority",
+            "status",
+            "company",
+            "company_name",
+            "owner",
+            "owner_name",
+            "department",
+            "received_at",
+            "next_due_at",
+            "sla_state",
+            "clocks",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_owner_name(self, obj: ServiceRequest) -> str:
+        return str(obj.owner) if obj.owner_id else ""
+
+    def to_representation(self, instance: ServiceRequest) -> dict[str, Any]:
+        # Hand-written for the same reason as ClockSerializer: 50 rows per page.
+        clocks = ClockSerializer(context=self.context)
+        return {
+            "id": instance.pk,
+            "number": instance.number,
+            "title": instance.title,
+            "channel": instance.channel,
+            "request_type": instance.request_type,
+            "priority": instance.priority,
+            "status": instance.status,
+            "company": instance.company_id,
+            "company_name": instance.company.display_name,
+            "owner": instance.owner_id,
+            "owner_name": self.get_owner_name(instance),
+            "department": instance.department_id,
+            "received_at": _iso(instance.received_at),
+            "next_due_at": _iso(instance.next_due_at),
+            "sla_state": instance.sla_state,
+            "clocks": [clocks.to_representation(c) for c in instance.clocks.all()],
+            "version": instance.version,
+        }
 
 
 class MessageSerializer(serializers.ModelSerializer):

@@ -73,19 +73,36 @@ class ServiceRequestViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().prefetch_related("clocks")
+        queryset = super().get_queryset().prefetch_related("clocks")
+        if self.action == "list":
+            # The list shows none of the long texts; the search document alone is often
+            # larger than the rest of the row.
+            queryset = queryset.defer("description", "resolution", "search_document")
+        return queryset
+
+    def get_serializer_class(self) -> Any:
+        return (
+            s.ServiceRequestListSerializer
+            if self.action == "list"
+            else super().get_serializer_class()
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         return s.snapshot_context(dict(super().get_serializer_context()))
 
-    def _answer(self, obj: ServiceRequest, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=obj.pk)
-        data = s.ServiceRequestSerializer(fresh, context=self.get_serializer_context()).data
-        data["allowed_actions"] = allowed_actions(self.request.user, fresh)
+    def _answer(
+        self, obj: ServiceRequest, code: int = status.HTTP_200_OK, *, fresh: bool = False
+    ) -> Response:
+        """The request as the detail shows it; after a write it is read again (with its
+        clocks) unless ``fresh`` says it was just loaded for this response."""
+        if not fresh:
+            obj = self.get_queryset().get(pk=obj.pk)
+        data = s.ServiceRequestSerializer(obj, context=self.get_serializer_context()).data
+        data["allowed_actions"] = allowed_actions(self.request.user, obj)
         return Response(data, status=code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._answer(self.get_object())
+        return self._answer(self.get_object(), fresh=True)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.register_request(

@@ -79,7 +79,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--requests", type=int, required=True)
         parser.add_argument("--companies", type=int, default=500)
-        parser.add_argument("--engineers", type=int, default=60)
+        # A service organisation handles about ten requests per engineer and working day,
+        # so a year of N requests needs about N / 2,500 engineers (at least 60).
+        parser.add_argument("--engineers", type=int, default=None)
         parser.add_argument("--units", type=int, default=5000)
         parser.add_argument("--days", type=int, default=365)
         parser.add_argument("--open-share", type=float, default=0.08)
@@ -87,6 +89,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         rng = random.Random(opts["seed"])
+        if opts["engineers"] is None:
+            opts["engineers"] = max(60, opts["requests"] // 2500)
         started = time.monotonic()
         world = self._world(rng, opts)
         self.stdout.write(f"base data ready in {time.monotonic() - started:.1f}s")
