@@ -18,7 +18,6 @@ from aftersales.service.models import Category, Message, ServiceRequest
 from aftersales.sla import services as sla
 from aftersales.sla.models import Clock
 
-
 _DATETIME = serializers.DateTimeField()
 
 
