@@ -6,6 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from aftersales.core import clock
 from aftersales.core.models import Sequence
 
 
@@ -18,7 +19,7 @@ def next_number(prefix: str, *, year: int | None = None, width: int = 6) -> str:
     """
     if not connection.in_atomic_block:
         raise RuntimeError("next_number() must run inside transaction.atomic()")
-    year = year or timezone.localdate().year
+    year = year or timezone.localtime(clock.now()).year
     rows = Sequence.objects.filter(prefix=prefix, year=year)
     if not rows.update(last_value=F("last_value") + 1):
         try:

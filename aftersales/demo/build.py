@@ -42,6 +42,8 @@ from aftersales.demo.plan import (
     checklist,
     plan_demo,
 )
+from aftersales.demo.requests import build_categories, build_service_requests
+from aftersales.service.models import Category, ServiceRequest
 
 DEMO_USERNAMES: tuple[str, ...] = (
     *(s.username for s in data.STAFF),
@@ -508,10 +510,13 @@ class DemoWorld:
     catalogue: Catalogue
     projects: list[Project]
     equipment: list[Equipment]
+    categories: dict[str, Category] = field(default_factory=dict)
+    service_requests: list[ServiceRequest] = field(default_factory=list)
 
 
 def build_demo(*, seed: int = data.DEMO_SEED, today: dt.date | None = None) -> DemoWorld:
-    """Load the whole demo in one transaction; deterministic for a given seed and day."""
+    """Load the whole demo in one transaction; deterministic for a given seed and day (the
+    service requests, which end at the real now, for a given seed and moment)."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
     # One hash for every account: the project's hasher (Argon2) takes ~0.3 s per call, and
@@ -525,12 +530,15 @@ def build_demo(*, seed: int = data.DEMO_SEED, today: dt.date | None = None) -> D
         built = build_projects_and_equipment(
             org=org, customers=customers, catalogue=catalogue, plan=plan, rng=rng
         )
-    return DemoWorld(
-        seed=seed,
-        today=today,
-        organisation=org,
-        customers=customers,
-        catalogue=catalogue,
-        projects=built.projects,
-        equipment=built.equipment,
-    )
+        world = DemoWorld(
+            seed=seed,
+            today=today,
+            organisation=org,
+            customers=customers,
+            catalogue=catalogue,
+            projects=built.projects,
+            equipment=built.equipment,
+        )
+        world.categories = build_categories(world)
+        world.service_requests = build_service_requests(world, rng)
+    return world

@@ -167,6 +167,9 @@ def register_request(*, actor: Any, data: Mapping[str, Any]) -> ServiceRequest:
         if not Company.objects.visible_to(actor).filter(pk=company.pk).exists():
             raise ValidationError({"company": _("Unknown customer.")})
         request = ServiceRequest(created_by=actor, status=Status.NEW, **values)
+        # Until someone accepts it, a new request sits with the department that serves the
+        # customer, so that department's manager and engineers see it in their queue.
+        request.department_id = company.service_department_id
         _check_links(request)
         request.number = next_number("SR")
         request.search_document = _search_document(request)

@@ -147,7 +147,7 @@ def _write(
     the users of the row's next escalation level (``extra_users`` by level)."""
     ids = [r.pk for r in rows]
     if ctx.fast:
-        params = {
+        sql_params: dict[str, Any] = {
             "now": ctx.now,
             "action": action,
             "ct": ctx.request_ct.pk,
@@ -160,11 +160,11 @@ def _write(
         if manager:
             people.append("d.manager_id")
         with connection.cursor() as cursor:
-            cursor.execute(_PG_HISTORY.format(changes=_PG_CHANGES[action]), params)
+            cursor.execute(_PG_HISTORY.format(changes=_PG_CHANGES[action]), sql_params)
             if people:
                 cursor.execute(
                     _PG_NOTIFY.format(extra="", recipients=f"ARRAY[{', '.join(people)}]::bigint[]"),
-                    params,
+                    sql_params,
                 )
             for level, users in (extra_users or {}).items():
                 level_ids = [r.pk for r in rows if r.level + 1 == level]
@@ -174,7 +174,7 @@ def _write(
                             extra=", 'level', c.escalation_level + 1",
                             recipients="%(users)s::bigint[]",
                         ),
-                        {**params, "ids": level_ids, "users": users},
+                        {**sql_params, "ids": level_ids, "users": users},
                     )
         return
     from aftersales.service.models import ServiceRequest

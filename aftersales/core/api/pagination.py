@@ -22,11 +22,12 @@ class _CappedPaginator(Paginator):
     cap = 1_000
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         # COUNT(*) over an unordered LIMITed subquery stops after cap + 1 rows: counting
         # all 66,000 requests that mention 漏水 among a million costs a full bitmap heap
         # scan, and nobody pages through more than a thousand results anyway.
-        return int(self.object_list.order_by()[: self.cap + 1].count())
+        rows: Any = self.object_list
+        return int(rows.order_by()[: self.cap + 1].count())
 
 
 class CappedPagination(Pagination):
@@ -36,7 +37,7 @@ class CappedPagination(Pagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
-        paginator = self.page.paginator
+        paginator: Any = self.page.paginator if self.page is not None else None
         capped = paginator.count > paginator.cap
         response.data["count"] = min(paginator.count, paginator.cap)
         response.data["count_capped"] = capped
