@@ -47,3 +47,4 @@ def api():
     from rest_framework.test import APIClient
 
     return APIClient()
+

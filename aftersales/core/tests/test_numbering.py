@@ -34,14 +34,14 @@ def test_a_rolled_back_creation_gives_its_number_back() -> None:
         assert next_number("PJ", year=2026) == "PJ-2026-000001"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbering_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError):
         next_number("PJ")
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_creators_get_gapless_unique_numbers(world: World) -> None:
     assert connection.vendor == "postgresql"
     creators = 20

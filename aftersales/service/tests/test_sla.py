@@ -251,7 +251,7 @@ def test_paused_clock_is_not_swept(world, register) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_sweeps_never_handle_a_step_twice(world: World, register) -> None:
     assert connection.vendor == "postgresql"
     with time_machine.travel(at("2026-04-07 09:00"), tick=False):
@@ -263,11 +263,14 @@ def test_two_concurrent_sweeps_never_handle_a_step_twice(world: World, register)
         ]
     barrier = threading.Barrier(2)
     results = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
             barrier.wait(timeout=10)
             results.append(sweep(now=at("2026-04-07 09:20"), batch=7))
+        except BaseException as exc:  # reported to the main thread
+            errors.append(exc)
         finally:
             connections.close_all()
 
@@ -276,6 +279,7 @@ def test_two_concurrent_sweeps_never_handle_a_step_twice(world: World, register)
         t.start()
     for t in threads:
         t.join(timeout=60)
+    assert not errors, errors
     assert sum(r.breached for r in results) == len(requests)
     breach_rows = sum(history_for(r).filter(action="sla_breached").count() for r in requests)
     assert breach_rows == len(requests)
