@@ -47,4 +47,3 @@ def api():
     from rest_framework.test import APIClient
 
     return APIClient()
-
