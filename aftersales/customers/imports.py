@@ -7,6 +7,7 @@ inserts in one transaction, or nothing at all. Reading files and cells is ``impo
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
@@ -305,7 +306,7 @@ def _existing(model: type[models.Model], name: str, values: Iterable[str]) -> se
 # --- Kinds ----------------------------------------------------------------------------------
 
 
-class _Kind:
+class _Kind(abc.ABC):
     """How one kind of record is read, checked and written."""
 
     name: ClassVar[str]
@@ -320,11 +321,12 @@ class _Kind:
         # Values that must be unique in the whole table: field -> value -> first row.
         self.unique_seen: dict[str, dict[str, int]] = {}
 
-    def prefetch(self) -> None:
+    def prefetch(self) -> None:  # noqa: B027 - optional hook, empty by default
         """Fetch every lookup table the rows refer to, once."""
 
+    @abc.abstractmethod
     def build(self, row: _Row) -> models.Model | None:
-        raise NotImplementedError
+        """The unsaved object for one valid row, or None when the row has errors."""
 
     def check_database(self, headers: dict[str, str]) -> list[RowError]:
         """Errors for file values that are already taken in the database."""
@@ -336,7 +338,7 @@ class _Kind:
                 )
         return errors
 
-    def prepare_write(self, objects: list[Any]) -> None:
+    def prepare_write(self, objects: list[Any]) -> None:  # noqa: B027 - optional hook
         """Last touches inside the write transaction (number allocation)."""
 
     def _companies(self) -> dict[str, Company]:
