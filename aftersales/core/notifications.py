@@ -21,6 +21,10 @@ TEMPLATES: dict[str, Any] = {
     "sla_escalated": _(
         "%(number)s: the breached %(target)s target is escalated to you (level %(level)s)."
     ),
+    "sla_breached_team": _("%(count)s requests of your department breached a target: %(numbers)s"),
+    "sla_escalated_team": _(
+        "%(count)s breached requests are escalated to you (level %(level)s): %(numbers)s"
+    ),
     "request_assigned": _("%(number)s is now yours: %(title)s"),
     "expert_invited": _("You are invited to consult on %(number)s: %(title)s"),
     "customer_replied": _("The customer replied on %(number)s."),
@@ -41,6 +45,9 @@ def render(notification: Notification) -> str:
         params["due"] = timezone.localtime(dt.datetime.fromisoformat(params["due"])).strftime(
             "%Y-%m-%d %H:%M"
         )
+    if isinstance(params.get("numbers"), list):
+        shown = params["numbers"]
+        params["numbers"] = "、".join(shown) + ("…" if params.get("count", 0) > len(shown) else "")
     return gettext(str(template)) % params
 
 

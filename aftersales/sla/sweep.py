@@ -32,6 +32,7 @@ from aftersales.sla.choices import ClockState, EscalationLevel
 from aftersales.sla.models import Clock
 
 OPEN = Q(met_at__isnull=True, stopped_at__isnull=True)
+DIGEST_NUMBERS = 5
 
 
 class Due(NamedTuple):
@@ -43,6 +44,8 @@ class Due(NamedTuple):
     due_at: dt.datetime | None
     interval: int
     level: int
+    number: str
+    manager_id: int | None
 
 
 @dataclass
@@ -67,7 +70,7 @@ class _Context(NamedTuple):
 
 def _claim(queryset: QuerySet[Clock], order: str, batch: int) -> list[Due]:
     if connection.features.has_select_for_update_skip_locked:
-        queryset = queryset.select_for_update(skip_locked=True)
+        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
     fields = (
         "pk",
         "kind",
@@ -75,6 +78,8 @@ def _claim(queryset: QuerySet[Clock], order: str, batch: int) -> list[Due]:
         "due_at",
         "escalation_interval_minutes",
         "escalation_level",
+        "request__number",
+        "request__department__manager_id",
     )
     return [Due(*row) for row in queryset.order_by(order).values_list(*fields)[:batch]]
 
@@ -134,87 +139,57 @@ def _changes(action: str, row: Due) -> dict[str, Any]:
     return {"escalation_level": [row.level, row.level + 1]}
 
 
-def _write(
-    ctx: _Context,
-    action: str,
-    rows: list[Due],
-    *,
-    owner: bool,
-    manager: bool,
-    extra_users: dict[int, list[int]] | None = None,
-) -> None:
-    """History for every row; notifications to the owner, the department manager and/or
-    the users of the row's next escalation level (``extra_users`` by level)."""
-    ids = [r.pk for r in rows]
+def _write(ctx: _Context, action: str, rows: list[Due], *, owner: bool) -> None:
+    """A history row for every clock, and (``owner``) a notification to each owner."""
     if ctx.fast:
         sql_params: dict[str, Any] = {
             "now": ctx.now,
             "action": action,
             "ct": ctx.request_ct.pk,
-            "ids": ids,
+            "ids": [r.pk for r in rows],
             "kind": action,
         }
-        people = []
-        if owner:
-            people.append("r.owner_id")
-        if manager:
-            people.append("d.manager_id")
         with connection.cursor() as cursor:
             cursor.execute(_PG_HISTORY.format(changes=_PG_CHANGES[action]), sql_params)
-            if people:
+            if owner:
                 cursor.execute(
-                    _PG_NOTIFY.format(extra="", recipients=f"ARRAY[{', '.join(people)}]::bigint[]"),
+                    _PG_NOTIFY.format(extra="", recipients="ARRAY[r.owner_id]::bigint[]"),
                     sql_params,
                 )
-            for level, users in (extra_users or {}).items():
-                level_ids = [r.pk for r in rows if r.level + 1 == level]
-                if users and level_ids:
-                    cursor.execute(
-                        _PG_NOTIFY.format(
-                            extra=", 'level', c.escalation_level + 1",
-                            recipients="%(users)s::bigint[]",
-                        ),
-                        {**sql_params, "ids": level_ids, "users": users},
-                    )
         return
     from aftersales.service.models import ServiceRequest
 
     info = {
-        pk: (number, title, owner_id, manager_id)
-        for pk, number, title, owner_id, manager_id in ServiceRequest.objects.filter(
+        pk: (title, owner_id)
+        for pk, title, owner_id in ServiceRequest.objects.filter(
             pk__in={r.request_id for r in rows}
-        ).values_list("pk", "number", "title", "owner_id", "department__manager_id")
+        ).values_list("pk", "title", "owner_id")
     }
     history, notes = [], []
     for row in rows:
-        number, title, owner_id, manager_id = info[row.request_id]
         history.append(
             HistoryEntry(
                 actor=None,
                 action=action,
                 content_type=ctx.request_ct,
                 object_id=str(row.request_id),
-                object_repr=f"{number} {title}"[:255],
+                object_repr=f"{row.number} {info[row.request_id][0]}"[:255],
                 changes=_changes(action, row),
                 created_at=ctx.now,
             )
         )
-        recipients = [u for u, wanted in ((owner_id, owner), (manager_id, manager)) if wanted]
-        params: dict[str, Any] = {
-            "number": number,
-            "target": row.kind,
-            "due": row.due_at.isoformat() if row.due_at else "",
-        }
-        level_users = (extra_users or {}).get(row.level + 1, [])
-        if level_users:
-            params["level"] = row.level + 1
-        for user_id in dict.fromkeys(u for u in [*recipients, *level_users] if u):
+        owner_id = info[row.request_id][1]
+        if owner and owner_id:
             notes.append(
                 Notification(
-                    user_id=user_id,
+                    user_id=owner_id,
                     kind=action,
-                    params=params,
                     content_type=ctx.request_ct,
+                    params={
+                        "number": row.number,
+                        "target": row.kind,
+                        "due": row.due_at.isoformat() if row.due_at else "",
+                    },
                     object_id=str(row.request_id),
                     url=f"/requests/{row.request_id}/",
                     created_at=ctx.now,
@@ -222,6 +197,31 @@ def _write(
             )
     HistoryEntry.objects.bulk_create(history, batch_size=2000)
     Notification.objects.bulk_create(notes, batch_size=2000)
+
+
+def _digest(
+    ctx: _Context,
+    kind: str,
+    rows: list[Due],
+    recipients: Callable[[Due], Iterable[int]],
+    **extra: Any,
+) -> None:
+    """One notification per person for the whole batch (managers and the ladder above them
+    would otherwise get thousands at once): how many requests, and the first numbers."""
+    per_user: dict[int, list[str]] = {}
+    for row in rows:
+        for user_id in recipients(row):
+            per_user.setdefault(user_id, []).append(row.number)
+    Notification.objects.bulk_create(
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            created_at=ctx.now,
+            url="/requests/?sla_state=breached",
+            params={"count": len(numbers), "numbers": sorted(numbers)[:DIGEST_NUMBERS], **extra},
+        )
+        for user_id, numbers in per_user.items()
+    )
 
 
 def _note_request_state(rows: list[Due], state: str, weaker: list[str]) -> None:
@@ -247,7 +247,7 @@ def _warn(ctx: _Context) -> int:
         )
         if not rows:
             return 0
-        _write(ctx, "sla_warning", rows, owner=True, manager=False)
+        _write(ctx, "sla_warning", rows, owner=True)
         Clock.objects.filter(pk__in=[r.pk for r in rows], warned_at__isnull=True).update(
             warned_at=ctx.now
         )
@@ -269,7 +269,8 @@ def _breach(ctx: _Context) -> int:
         )
         if not rows:
             return 0
-        _write(ctx, "sla_breached", rows, owner=True, manager=True)
+        _write(ctx, "sla_breached", rows, owner=True)
+        _digest(ctx, "sla_breached_team", rows, lambda r: [r.manager_id] if r.manager_id else [])
         # One UPDATE per escalation interval (a handful of distinct values), never a per-row
         # CASE: bulk_update of 1,000 rows costs O(n²) comparisons inside the database.
         for interval, ids in _group(rows, lambda r: r.interval).items():
@@ -304,7 +305,11 @@ def _escalate(ctx: _Context) -> int:
             int(EscalationLevel.SERVICE_DIRECTOR): _role_users(Role.SERVICE_DIRECTOR),
             int(EscalationLevel.EXECUTIVE): _role_users(Role.EXECUTIVE),
         }
-        _write(ctx, "sla_escalated", rows, owner=False, manager=False, extra_users=ladder)
+        _write(ctx, "sla_escalated", rows, owner=False)
+        for level, users in ladder.items():
+            climbing = [r for r in rows if r.level + 1 == level]
+            if climbing and users:
+                _digest(ctx, "sla_escalated_team", climbing, lambda _r, u=users: u, level=level)
         for (level, interval), ids in _group(rows, lambda r: (r.level, r.interval)).items():
             top = level + 1 >= EscalationLevel.EXECUTIVE
             Clock.objects.filter(pk__in=ids, escalation_level=level).update(

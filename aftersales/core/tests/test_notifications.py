@@ -42,3 +42,16 @@ def test_bell_query_count_is_flat(api, world: World, django_assert_num_queries) 
         with django_assert_num_queries(2):  # count and page
             response = api.get(URL, {"page_size": 50})
         assert len(response.json()["results"]) == rows
+
+
+def test_team_digest_names_the_first_requests_and_says_there_are_more(api, world: World) -> None:
+    notify(
+        users=[world.manager.pk],
+        kind="sla_breached_team",
+        params={"count": 7, "numbers": ["SR-1", "SR-2", "SR-3", "SR-4", "SR-5"]},
+    )
+    api.force_authenticate(world.manager)
+    text = api.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]["text"]
+    assert text == (
+        "7 requests of your department breached a target: SR-1、SR-2、SR-3、SR-4、SR-5…"
+    )

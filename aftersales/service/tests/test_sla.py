@@ -221,15 +221,15 @@ def test_sweep_warns_then_breaches_then_climbs_the_ladder(world, register) -> No
     response = clock(request, TargetKind.RESPONSE)
     assert response.breached_at == at("2026-04-07 09:15")
     assert response.escalation_level == EscalationLevel.DEPARTMENT_MANAGER
-    assert Notification.objects.filter(user=world.manager, kind="sla_breached").exists()
+    assert Notification.objects.filter(user=world.manager, kind="sla_breached_team").exists()
 
     sweep(now=at("2026-04-07 10:17"))
     assert clock(request, TargetKind.RESPONSE).escalation_level == EscalationLevel.SERVICE_DIRECTOR
-    assert Notification.objects.filter(user=world.director, kind="sla_escalated").exists()
+    assert Notification.objects.filter(user=world.director, kind="sla_escalated_team").exists()
     sweep(now=at("2026-04-07 11:18"))
     top = clock(request, TargetKind.RESPONSE)
     assert top.escalation_level == EscalationLevel.EXECUTIVE and top.next_escalation_at is None
-    assert Notification.objects.filter(user=world.executive, kind="sla_escalated").exists()
+    assert Notification.objects.filter(user=world.executive, kind="sla_escalated_team").exists()
     assert sweep(now=at("2026-04-07 15:00")).escalated == 0
     actions = list(history_for(request).values_list("action", flat=True))
     assert actions.count("sla_warning") >= 1 and actions.count("sla_escalated") == 2
