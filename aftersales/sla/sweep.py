@@ -199,19 +199,13 @@ def _write(ctx: _Context, action: str, rows: list[Due], *, owner: bool) -> None:
     Notification.objects.bulk_create(notes, batch_size=2000)
 
 
-def _digest(
-    ctx: _Context,
-    kind: str,
-    rows: list[Due],
-    recipients: Callable[[Due], Iterable[int]],
-    **extra: Any,
-) -> None:
+def _digest(ctx: _Context, kind: str, pairs: Iterable[tuple[int, str]], **extra: Any) -> None:
     """One notification per person for the whole batch (managers and the ladder above them
-    would otherwise get thousands at once): how many requests, and the first numbers."""
+    would otherwise get thousands at once): how many requests, and the first numbers.
+    ``pairs`` are (recipient, request number)."""
     per_user: dict[int, list[str]] = {}
-    for row in rows:
-        for user_id in recipients(row):
-            per_user.setdefault(user_id, []).append(row.number)
+    for user_id, number in pairs:
+        per_user.setdefault(user_id, []).append(number)
     Notification.objects.bulk_create(
         Notification(
             user_id=user_id,
@@ -270,7 +264,7 @@ def _breach(ctx: _Context) -> int:
         if not rows:
             return 0
         _write(ctx, "sla_breached", rows, owner=True)
-        _digest(ctx, "sla_breached_team", rows, lambda r: [r.manager_id] if r.manager_id else [])
+        _digest(ctx, "sla_breached_team", ((r.manager_id, r.number) for r in rows if r.manager_id))
         # One UPDATE per escalation interval (a handful of distinct values), never a per-row
         # CASE: bulk_update of 1,000 rows costs O(n²) comparisons inside the database.
         for interval, ids in _group(rows, lambda r: r.interval).items():
@@ -307,9 +301,8 @@ def _escalate(ctx: _Context) -> int:
         }
         _write(ctx, "sla_escalated", rows, owner=False)
         for level, users in ladder.items():
-            climbing = [r for r in rows if r.level + 1 == level]
-            if climbing and users:
-                _digest(ctx, "sla_escalated_team", climbing, lambda _r, u=users: u, level=level)
+            pairs = [(u, r.number) for r in rows if r.level + 1 == level for u in users]
+            _digest(ctx, "sla_escalated_team", pairs, level=level)
         for (level, interval), ids in _group(rows, lambda r: (r.level, r.interval)).items():
             top = level + 1 >= EscalationLevel.EXECUTIVE
             Clock.objects.filter(pk__in=ids, escalation_level=level).update(
