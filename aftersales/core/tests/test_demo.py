@@ -276,7 +276,7 @@ def _check_service_requests() -> None:
     )
     assert stuck.exists()
     manager = User.objects.get(username="li.ming")
-    assert Notification.objects.filter(user=manager, kind="sla_breached").exists()
+    assert Notification.objects.filter(user=manager, kind="sla_breached_team").exists()
     for user in User.objects.filter(groups__name=Role.CUSTOMER).select_related("contact"):
         assert requests.filter(company=user.contact.company, status=Status.RESOLVED).exists()
 
