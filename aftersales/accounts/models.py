@@ -9,11 +9,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.choices import DepartmentKind, Language
 from aftersales.accounts.querysets import DepartmentQuerySet, UserQuerySet
+from aftersales.core.i18n import localized
 from aftersales.core.models import TimeStampedModel
 
 
@@ -53,9 +53,7 @@ class Department(TimeStampedModel):
     @property
     def display_name(self) -> str:
         """The name in the current language (Chinese is the master name)."""
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class StaffUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]

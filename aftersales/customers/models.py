@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.i18n import localized
 from aftersales.core.models import TimeStampedModel
 from aftersales.customers import querysets as qs
 from aftersales.customers.choices import (
@@ -39,9 +39,7 @@ class BilingualNameMixin(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the current language."""
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class Company(BilingualNameMixin, TimeStampedModel):

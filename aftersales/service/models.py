@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core import clock
+from aftersales.core.i18n import localized
 from aftersales.core.models import TimeStampedModel
 from aftersales.service import querysets as qs
 from aftersales.service.choices import (
@@ -60,9 +60,7 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class ServiceRequest(TimeStampedModel):

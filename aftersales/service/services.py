@@ -397,33 +397,50 @@ def _notify_owner(request: ServiceRequest) -> None:
     )
 
 
-def start_work(*, actor: Any, request: ServiceRequest, expected_version: int) -> ServiceRequest:
-    """The owner starts working on an accepted request."""
+def _stamped(
+    *,
+    actor: Any,
+    request: ServiceRequest,
+    action: str,
+    expected_version: int | None,
+    stamp: str | None,
+    message: str = "",
+) -> ServiceRequest:
+    """A transition whose only effect besides the status is a milestone time (``stamp``)."""
     with transaction.atomic():
         current, old, clocks, _cal, now = _transition(
-            actor=actor, request=request, action="start", expected_version=expected_version
+            actor=actor, request=request, action=action, expected_version=expected_version
         )
+        if stamp:
+            setattr(current, stamp, now)
         return _finish(
-            actor=actor, request=current, action="start", old=old, clocks=clocks, now=now, fields=[]
+            actor=actor,
+            request=current,
+            action=action,
+            old=old,
+            clocks=clocks,
+            now=now,
+            fields=[stamp] if stamp else [],
+            message=message,
         )
+
+
+def start_work(*, actor: Any, request: ServiceRequest, expected_version: int) -> ServiceRequest:
+    """The owner starts working on an accepted request."""
+    return _stamped(
+        actor=actor, request=request, action="start", expected_version=expected_version, stamp=None
+    )
 
 
 def dispatch(*, actor: Any, request: ServiceRequest, expected_version: int) -> ServiceRequest:
     """Send engineers to site; the on-site clock keeps running until they arrive."""
-    with transaction.atomic():
-        current, old, clocks, _cal, now = _transition(
-            actor=actor, request=request, action="dispatch", expected_version=expected_version
-        )
-        current.dispatched_at = now
-        return _finish(
-            actor=actor,
-            request=current,
-            action="dispatch",
-            old=old,
-            clocks=clocks,
-            now=now,
-            fields=["dispatched_at"],
-        )
+    return _stamped(
+        actor=actor,
+        request=request,
+        action="dispatch",
+        expected_version=expected_version,
+        stamp="dispatched_at",
+    )
 
 
 def arrive(
@@ -544,21 +561,14 @@ def confirm_resolution(
     *, actor: Any, request: ServiceRequest, expected_version: int | None, comment: str = ""
 ) -> ServiceRequest:
     """The customer (or staff recording the customer's word) confirms the resolution."""
-    with transaction.atomic():
-        current, old, clocks, _cal, now = _transition(
-            actor=actor, request=request, action="confirm", expected_version=expected_version
-        )
-        current.confirmed_at = now
-        return _finish(
-            actor=actor,
-            request=current,
-            action="confirm",
-            old=old,
-            clocks=clocks,
-            now=now,
-            fields=["confirmed_at"],
-            message=comment,
-        )
+    return _stamped(
+        actor=actor,
+        request=request,
+        action="confirm",
+        expected_version=expected_version,
+        stamp="confirmed_at",
+        message=comment,
+    )
 
 
 def reject_resolution(
@@ -597,20 +607,13 @@ def _reopen_fields(
 
 def close(*, actor: Any, request: ServiceRequest, expected_version: int) -> ServiceRequest:
     """Close a resolved or confirmed request."""
-    with transaction.atomic():
-        current, old, clocks, _cal, now = _transition(
-            actor=actor, request=request, action="close", expected_version=expected_version
-        )
-        current.closed_at = now
-        return _finish(
-            actor=actor,
-            request=current,
-            action="close",
-            old=old,
-            clocks=clocks,
-            now=now,
-            fields=["closed_at"],
-        )
+    return _stamped(
+        actor=actor,
+        request=request,
+        action="close",
+        expected_version=expected_version,
+        stamp="closed_at",
+    )
 
 
 def reopen(

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.i18n import localized
 from aftersales.core.models import TimeStampedModel
 from aftersales.sla.choices import ClockMode, ClockState, EscalationLevel, TargetKind
 
@@ -127,9 +127,7 @@ class Policy(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)
 
     @property
     def specificity(self) -> int:

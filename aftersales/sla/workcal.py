@@ -28,6 +28,14 @@ class DayInfo:
     note: str = ""
 
 
+@functools.lru_cache(maxsize=1)
+def _statutory_years() -> frozenset[int]:
+    """Years the installed `chinesecalendar` has published data for."""
+    import chinese_calendar
+
+    return frozenset(day.year for day in chinese_calendar.holidays)
+
+
 @functools.lru_cache(maxsize=8192)
 def chinese_statutory(day: dt.date) -> DayInfo | None:
     """The statutory answer from `chinesecalendar`, or None for a year it does not know.
@@ -36,11 +44,10 @@ def chinese_statutory(day: dt.date) -> DayInfo | None:
     about the same few hundred dates over and over."""
     import chinese_calendar
 
-    try:
-        working = chinese_calendar.is_workday(day)
-        _holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
+    if day.year not in _statutory_years():
         return None
+    working = chinese_calendar.is_workday(day)
+    _holiday, name = chinese_calendar.get_holiday_detail(day)
     return DayInfo(working=working, source="statutory", note=name or "")
 
 
