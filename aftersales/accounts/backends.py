@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Exists, Q, QuerySet
+from django.contrib.auth.models import Group, Permission
 
 from aftersales.accounts.choices import Role
 
@@ -19,8 +18,29 @@ class RoleModelBackend(ModelBackend):
     (create companies, import data) while seeing only their own company.
     """
 
-    def _get_group_permissions(self, user_obj: Any) -> QuerySet[Permission]:
-        # One query, like Django's own: the portal test is a subquery, not a round trip.
-        is_portal = Exists(user_obj.groups.filter(name=Role.CUSTOMER))
-        groups = user_obj.groups.filter(Q(name=Role.CUSTOMER) | ~is_portal)
-        return Permission.objects.filter(group__in=groups)
+    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        cached: set[str] | None = getattr(user_obj, "_group_perm_cache", None)
+        if cached is not None:
+            return cached
+        if user_obj.is_superuser:
+            rows = Permission.objects.values_list("content_type__app_label", "codename")
+            perms = {f"{app}.{codename}" for app, codename in rows}
+        else:
+            # One plain join (group, app, codename) and the portal rule applied here:
+            # Django's nested group subquery with the rule as a NOT EXISTS took PostgreSQL
+            # longer to plan than to run, on every request.
+            granted = list(
+                Group.objects.filter(user=user_obj).values_list(
+                    "name", "permissions__content_type__app_label", "permissions__codename"
+                )
+            )
+            portal = any(name == Role.CUSTOMER for name, _app, _code in granted)
+            perms = {
+                f"{app}.{codename}"
+                for name, app, codename in granted
+                if codename and (name == Role.CUSTOMER or not portal)
+            }
+        user_obj._group_perm_cache = perms
+        return perms

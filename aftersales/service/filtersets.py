@@ -28,10 +28,20 @@ class ServiceRequestFilter(filters.FilterSet):
     received_before = filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     unassigned = filters.BooleanFilter(field_name="owner", lookup_expr="isnull")
     q = filters.CharFilter(method="filter_text", label=_("search"))
+    # Plain ids, not model choices: the rows are already limited to what the user sees, so
+    # an id they cannot see finds nothing (and tells nothing), while a model choice would
+    # load and validate the object and deep-copy its queryset on every list call — a fifth
+    # of a page's time — and render every unit of a million in the browsable filter form.
+    owner = filters.NumberFilter(field_name="owner_id", label=_("owner"))
+    department = filters.NumberFilter(field_name="department_id", label=_("department"))
+    company = filters.NumberFilter(field_name="company_id", label=_("customer"))
+    equipment = filters.NumberFilter(field_name="equipment_id", label=_("equipment"))
+    category = filters.NumberFilter(field_name="category_id", label=_("category"))
+    site = filters.NumberFilter(field_name="site_id", label=_("site"))
 
     class Meta:
         model = ServiceRequest
-        fields = ["owner", "department", "company", "equipment", "channel", "category", "site"]
+        fields = ["channel"]
 
     def filter_open(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         if value is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -241,19 +242,39 @@ class Clock(models.Model):
 
     def state(self, now: dt.datetime) -> str:
         """The clock's state at ``now``."""
-        if self.stopped_at:
-            return ClockState.STOPPED
-        if self.breached_at or (
-            self.met_at is None
-            and self.due_at is not None
-            and self.running_since
-            and now >= self.due_at
-        ):
-            return ClockState.BREACHED
-        if self.met_at:
-            return ClockState.MET
-        if self.running_since is None:
-            return ClockState.PAUSED
-        if self.warned_at or (self.warn_at is not None and now >= self.warn_at):
-            return ClockState.AT_RISK
-        return ClockState.ON_TRACK
+        return clock_state(self, now)
+
+
+class ClockTimes(Protocol):
+    """What reading a clock needs: a Clock, or a row of one loaded without the model."""
+
+    target_minutes: int
+    mode: str
+    consumed_seconds: int
+    running_since: dt.datetime | None
+    due_at: dt.datetime | None
+    warn_at: dt.datetime | None
+    warned_at: dt.datetime | None
+    met_at: dt.datetime | None
+    breached_at: dt.datetime | None
+    stopped_at: dt.datetime | None
+
+
+def clock_state(clock: ClockTimes, now: dt.datetime) -> str:
+    """A clock's state at ``now``."""
+    if clock.stopped_at:
+        return ClockState.STOPPED
+    if clock.breached_at or (
+        clock.met_at is None
+        and clock.due_at is not None
+        and clock.running_since
+        and now >= clock.due_at
+    ):
+        return ClockState.BREACHED
+    if clock.met_at:
+        return ClockState.MET
+    if clock.running_since is None:
+        return ClockState.PAUSED
+    if clock.warned_at or (clock.warn_at is not None and now >= clock.warn_at):
+        return ClockState.AT_RISK
+    return ClockState.ON_TRACK

@@ -21,7 +21,7 @@ from aftersales.core.exceptions import ValidationError
 from aftersales.core.history import record
 from aftersales.core.services import require_perm
 from aftersales.sla.choices import STATE_SEVERITY, ClockMode, ClockState, TargetKind
-from aftersales.sla.models import CalendarOverride, Clock, Policy, WorkingHours
+from aftersales.sla.models import CalendarOverride, Clock, ClockTimes, Policy, WorkingHours
 from aftersales.sla.workcal import (
     WorkingCalendar,
     add_elapsed,
@@ -98,14 +98,14 @@ def _used(cal: WorkingCalendar, mode: str, start: dt.datetime, end: dt.datetime)
     return int(working_time_between(cal, start, end).total_seconds())
 
 
-def consumed_at(cal: WorkingCalendar, clock: Clock, moment: dt.datetime) -> int:
+def consumed_at(cal: WorkingCalendar, clock: ClockTimes, moment: dt.datetime) -> int:
     """Seconds of the target used up by ``moment``."""
     if clock.running_since is None:
         return clock.consumed_seconds
     return clock.consumed_seconds + _used(cal, clock.mode, clock.running_since, moment)
 
 
-def remaining_seconds(cal: WorkingCalendar, clock: Clock, now: dt.datetime) -> int | None:
+def remaining_seconds(cal: WorkingCalendar, clock: ClockTimes, now: dt.datetime) -> int | None:
     """Target time left at ``now`` (negative when overdue); None when met or stopped."""
     if clock.met_at or clock.stopped_at:
         return None

@@ -38,7 +38,9 @@ class ModelViewPermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        model = view.get_queryset().model
+        # The class's queryset names the model without building the user's visible rows.
+        source = getattr(view, "queryset", None)
+        model = (source if source is not None else view.get_queryset()).model
         return bool(user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,11 +14,12 @@ from rest_framework import serializers
 from aftersales.accounts.models import User
 from aftersales.core import clock
 from aftersales.core.api.base import VisibleRelatedField
+from aftersales.core.i18n import localized
 from aftersales.customers.models import Company, Contact, Equipment, Site
 from aftersales.service.choices import CancelReason, MessageKind, Status
 from aftersales.service.models import Category, Message, ServiceRequest
 from aftersales.sla import services as sla
-from aftersales.sla.models import Clock
+from aftersales.sla.models import Clock, clock_state
 
 _DATETIME = serializers.DateTimeField()
 
@@ -24,6 +27,19 @@ _DATETIME = serializers.DateTimeField()
 def _iso(value: dt.datetime | None) -> str | None:
     """Datetimes as DRF renders them: ISO 8601 in the current time zone."""
     return None if value is None else _DATETIME.to_representation(value)
+
+
+class _Iso:
+    """_iso for many values: the current time zone looked up once, not per value."""
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_current_timezone()
+
+    def __call__(self, value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        text = value.astimezone(self.tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class ClockSerializer(serializers.ModelSerializer):
@@ -191,7 +207,7 @@ class ServiceRequestListSerializer(serializers.ModelSerializer):
     serializes in a few milliseconds."""
 
     company_name = serializers.CharField(source="company.display_name", read_only=True)
-    owner_name = serializers.SerializerMethodField()
+    owner_name = serializers.CharField(read_only=True)
     clocks = ClockSerializer(many=True, read_only=True)
 
     class Meta:
@@ -217,31 +233,120 @@ class ServiceRequestListSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_owner_name(self, obj: ServiceRequest) -> str:
-        return str(obj.owner) if obj.owner_id else ""
+    # Rows are built by list_rows, not by this serializer: it only describes the shape.
 
-    def to_representation(self, instance: ServiceRequest) -> dict[str, Any]:
-        # Hand-written for the same reason as ClockSerializer: 50 rows per page.
-        clocks = ClockSerializer(context=self.context)
-        return {
-            "id": instance.pk,
-            "number": instance.number,
-            "title": instance.title,
-            "channel": instance.channel,
-            "request_type": instance.request_type,
-            "priority": instance.priority,
-            "status": instance.status,
-            "company": instance.company_id,
-            "company_name": instance.company.display_name,
-            "owner": instance.owner_id,
-            "owner_name": self.get_owner_name(instance),
-            "department": instance.department_id,
-            "received_at": _iso(instance.received_at),
-            "next_due_at": _iso(instance.next_due_at),
-            "sla_state": instance.sla_state,
-            "clocks": [clocks.to_representation(c) for c in instance.clocks.all()],
-            "version": instance.version,
+
+# The columns of a list row, read with values(): a page of 50 builds no model instances.
+LIST_VALUES = (
+    "id",
+    "number",
+    "title",
+    "channel",
+    "request_type",
+    "priority",
+    "status",
+    "company_id",
+    "company__name",
+    "company__name_en",
+    "owner_id",
+    "owner__username",
+    "owner__full_name",
+    "owner__first_name",
+    "owner__last_name",
+    "department_id",
+    "received_at",
+    "next_due_at",
+    "sla_state",
+    "version",
+)
+
+
+@dataclass(slots=True)
+class ClockRow:
+    """A clock read for a list, without the model (see ClockTimes)."""
+
+    request_id: int
+    kind: str
+    target_minutes: int
+    mode: str
+    consumed_seconds: int
+    running_since: dt.datetime | None
+    due_at: dt.datetime | None
+    warn_at: dt.datetime | None
+    warned_at: dt.datetime | None
+    met_at: dt.datetime | None
+    breached_at: dt.datetime | None
+    stopped_at: dt.datetime | None
+    escalation_level: int
+
+
+CLOCK_ROW_COLUMNS = tuple(ClockRow.__slots__)
+
+
+def _person(first: str, last: str, full: str, username: str) -> str:
+    """User.__str__ from a values() row."""
+    return full or f"{first} {last}".strip() or username
+
+
+def list_rows(rows: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The list's rows as ServiceRequestListSerializer describes them, with one query for
+    all of their clocks.
+
+    Hand-built from values(): model instances, Django's prefetch machinery and DRF's
+    per-field serializers were most of a 50-row page's time.
+    """
+    now = context.get("now") or clock.now()
+    cal = context.get("calendar") or sla.load_calendar()
+    iso = _Iso()
+    clocks: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+    if clocks:
+        loaded = Clock.objects.filter(request_id__in=list(clocks)).order_by("request_id", "kind")
+        for values in loaded.values_list(*CLOCK_ROW_COLUMNS):
+            c = ClockRow(*values)
+            clocks[c.request_id].append(
+                {
+                    "kind": c.kind,
+                    "target_minutes": c.target_minutes,
+                    "mode": c.mode,
+                    "due_at": iso(c.due_at),
+                    "remaining_seconds": sla.remaining_seconds(cal, c, now),
+                    "state": clock_state(c, now),
+                    "met_at": iso(c.met_at),
+                    "breached_at": iso(c.breached_at),
+                    "escalation_level": c.escalation_level,
+                }
+            )
+    return [
+        {
+            "id": row["id"],
+            "number": row["number"],
+            "title": row["title"],
+            "channel": row["channel"],
+            "request_type": row["request_type"],
+            "priority": row["priority"],
+            "status": row["status"],
+            "company": row["company_id"],
+            "company_name": localized(row["company__name"], row["company__name_en"]),
+            "owner": row["owner_id"],
+            "owner_name": (
+                _person(
+                    row["owner__first_name"],
+                    row["owner__last_name"],
+                    row["owner__full_name"],
+                    row["owner__username"],
+                )
+                if row["owner_id"]
+                else ""
+            ),
+            "department": row["department_id"],
+            "received_at": iso(row["received_at"]),
+            "next_due_at": iso(row["next_due_at"]),
+            "sla_state": row["sla_state"],
+            "clocks": clocks[row["id"]],
+            "version": row["version"],
         }
+        for row in rows
+    ]
 
 
 class MessageSerializer(serializers.ModelSerializer):
