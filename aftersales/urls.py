@@ -1,10 +1,9 @@
-"""URL configuration: the admin, the API, attachments, language switching."""
+"""URL configuration: the pages, the admin, the API, attachments."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from aftersales.core.views import attachment_download, healthz
@@ -20,12 +19,14 @@ api_v1: list[Any] = [
 ]
 
 urlpatterns = [
-    # Until the web application lands, the home page is the interactive API documentation.
-    path("", RedirectView.as_view(url="/api/v1/docs/", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls")),
     path("api/v1/", include(api_v1)),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("attachments/<uuid:key>/", attachment_download, name="attachment-download"),
     path("healthz", healthz, name="healthz"),
+    path("", include("aftersales.core.urls")),
+    path("", include("aftersales.service.urls")),
+    path("", include("aftersales.customers.urls")),
+    path("portal/", include("aftersales.portal.urls")),
+    path("", include("aftersales.insight.urls")),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -42,7 +43,8 @@ def update_preferences(*, actor: Any, changes: dict[str, Any]) -> Any:
 
     allowed = ["full_name", "email", "phone", "title", "language", "time_zone"]
     with transaction.atomic():
-        user = type(actor).objects.select_for_update().get(pk=actor.pk)
+        # Not type(actor): a page passes request.user, a lazy wrapper around the user.
+        user = get_user_model().objects.select_for_update().get(pk=actor.pk)
         fields = [f for f in allowed if f in changes]
         before = snapshot(user, fields)
         for name in fields:

@@ -15,6 +15,7 @@ from aftersales.accounts.models import Department, User
 from aftersales.customers.choices import HandoverStatus
 from aftersales.demo.build import DEMO_USERNAMES, build_demo
 from aftersales.demo.data import DEMO_SEED
+from aftersales.insight.stats import refresh_all
 
 
 @contextmanager
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         with _no_query_log():
             world = build_demo(seed=options["seed"])
+            # The dashboard's period charts read daily statistics: count the demo's days.
+            refresh_all()
         elapsed = time.monotonic() - started
         completed = sum(p.handover_status == HandoverStatus.COMPLETED for p in world.projects)
         org, customers = world.organisation, world.customers
