@@ -21,6 +21,8 @@ TEMPLATES: dict[str, Any] = {
     "sla_escalated": _(
         "%(number)s: the breached %(target)s target is escalated to you (level %(level)s)."
     ),
+    "sla_warning_mine": _("%(count)s of your requests are at risk: %(numbers)s"),
+    "sla_breached_mine": _("%(count)s of your requests breached a target: %(numbers)s"),
     "sla_breached_team": _("%(count)s requests of your department breached a target: %(numbers)s"),
     "sla_escalated_team": _(
         "%(count)s breached requests are escalated to you (level %(level)s): %(numbers)s"

@@ -105,22 +105,36 @@ SELECT %(now)s, NULL, %(action)s, %(ct)s, r.id::text, left(r.number || ' ' || r.
 FROM sla_clock c JOIN service_servicerequest r ON r.id = c.request_id
 WHERE c.id = ANY(%(ids)s)
 """
-_PG_NOTIFY = """
+# One notification per owner per batch: about the request when it is their only one, a
+# digest of how many and which otherwise (a mass breach would bury the bell under hundreds
+# of entries, and was a third of the sweep's time).
+_PG_NOTIFY_OWNERS = """
 INSERT INTO core_notification
     (user_id, kind, params, content_type_id, object_id, url, created_at, read_at)
-SELECT u.user_id, %(kind)s,
-       jsonb_build_object('number', r.number, 'target', c.kind,
-                          'due', to_char(c.due_at AT TIME ZONE 'UTC',
-                                         'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'){extra}),
-       %(ct)s, r.id::text, '/requests/' || r.id || '/', %(now)s, NULL
-FROM sla_clock c
-JOIN service_servicerequest r ON r.id = c.request_id
-LEFT JOIN accounts_department d ON d.id = r.department_id
-CROSS JOIN LATERAL (
-    SELECT DISTINCT x FROM unnest({recipients}) AS x WHERE x IS NOT NULL
-) AS u(user_id)
-WHERE c.id = ANY(%(ids)s)
+SELECT r.owner_id,
+       CASE WHEN count(*) = 1 THEN %(kind)s ELSE %(kind)s || '_mine' END,
+       CASE WHEN count(*) = 1
+            THEN jsonb_build_object(
+                'number', min(r.number), 'target', min(c.kind),
+                'due', to_char(min(c.due_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'))
+            ELSE jsonb_build_object(
+                'count', count(*),
+                'numbers', to_jsonb((array_agg(r.number ORDER BY r.number))[1:%(shown)s]))
+       END,
+       CASE WHEN count(*) = 1 THEN %(ct)s END,
+       CASE WHEN count(*) = 1 THEN min(r.id)::text ELSE '' END,
+       CASE WHEN count(*) = 1 THEN '/requests/' || min(r.id) || '/'
+            ELSE %(list_url)s END,
+       %(now)s, NULL
+FROM sla_clock c JOIN service_servicerequest r ON r.id = c.request_id
+WHERE c.id = ANY(%(ids)s) AND r.owner_id IS NOT NULL
+GROUP BY r.owner_id
 """
+# Where an owner's digest points: their open requests in that state.
+_OWNER_LISTS = {
+    "sla_warning": "/requests/?queue=at_risk",
+    "sla_breached": "/requests/?queue=breached",
+}
 # The changes each phase records, as SQL over the claimed clock ``c`` (before its update).
 _PG_CHANGES = {
     "sla_warning": "jsonb_build_object('sla', jsonb_build_array(c.kind, 'at_risk'))",
@@ -153,8 +167,8 @@ def _write(ctx: _Context, action: str, rows: list[Due], *, owner: bool) -> None:
             cursor.execute(_PG_HISTORY.format(changes=_PG_CHANGES[action]), sql_params)
             if owner:
                 cursor.execute(
-                    _PG_NOTIFY.format(extra="", recipients="ARRAY[r.owner_id]::bigint[]"),
-                    sql_params,
+                    _PG_NOTIFY_OWNERS,
+                    {**sql_params, "shown": DIGEST_NUMBERS, "list_url": _OWNER_LISTS[action]},
                 )
         return
     from aftersales.service.models import ServiceRequest
@@ -165,7 +179,8 @@ def _write(ctx: _Context, action: str, rows: list[Due], *, owner: bool) -> None:
             pk__in={r.request_id for r in rows}
         ).values_list("pk", "title", "owner_id")
     }
-    history, notes = [], []
+    history = []
+    per_owner: dict[int, list[Due]] = {}
     for row in rows:
         history.append(
             HistoryEntry(
@@ -180,23 +195,36 @@ def _write(ctx: _Context, action: str, rows: list[Due], *, owner: bool) -> None:
         )
         owner_id = info[row.request_id][1]
         if owner and owner_id:
-            notes.append(
-                Notification(
-                    user_id=owner_id,
-                    kind=action,
-                    content_type=ctx.request_ct,
-                    params={
-                        "number": row.number,
-                        "target": row.kind,
-                        "due": row.due_at.isoformat() if row.due_at else "",
-                    },
-                    object_id=str(row.request_id),
-                    url=f"/requests/{row.request_id}/",
-                    created_at=ctx.now,
-                )
-            )
+            per_owner.setdefault(owner_id, []).append(row)
+    notes = [_owner_note(ctx, action, owner_id, due) for owner_id, due in per_owner.items()]
     HistoryEntry.objects.bulk_create(history, batch_size=2000)
     Notification.objects.bulk_create(notes, batch_size=2000)
+
+
+def _owner_note(ctx: _Context, action: str, owner_id: int, rows: list[Due]) -> Notification:
+    """The owner's notification for a batch (see _PG_NOTIFY_OWNERS)."""
+    if len(rows) == 1:
+        row = rows[0]
+        return Notification(
+            user_id=owner_id,
+            kind=action,
+            content_type=ctx.request_ct,
+            params={
+                "number": row.number,
+                "target": row.kind,
+                "due": row.due_at.isoformat() if row.due_at else "",
+            },
+            object_id=str(row.request_id),
+            url=f"/requests/{row.request_id}/",
+            created_at=ctx.now,
+        )
+    return Notification(
+        user_id=owner_id,
+        kind=f"{action}_mine",
+        params={"count": len(rows), "numbers": sorted(r.number for r in rows)[:DIGEST_NUMBERS]},
+        url=_OWNER_LISTS[action],
+        created_at=ctx.now,
+    )
 
 
 def _digest(ctx: _Context, kind: str, pairs: Iterable[tuple[int, str]], **extra: Any) -> None:

@@ -267,7 +267,7 @@ def _check_service_requests() -> None:
     assert Clock.objects.exclude(breached_at=None).exists()
     assert Clock.objects.exclude(met_at=None).filter(breached_at=None).count() > 500
     assert requests.filter(status__in=OPEN, sla_state=ClockState.BREACHED).exists()
-    assert Notification.objects.filter(kind="sla_breached").exists()
+    assert Notification.objects.filter(kind__in=["sla_breached", "sla_breached_mine"]).exists()
     assert HistoryEntry.objects.filter(action="sla_warning").exists()
     # The README's examples: a breached request of chen.lei that li.ming was told about, and
     # a resolution waiting for each portal user's confirmation.
