@@ -1,0 +1,1 @@
+"""The staff pages of the customers context: companies, projects with handover, units."""
