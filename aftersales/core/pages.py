@@ -131,7 +131,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     """The bell's list: the latest notifications, unread first marked (partial for htmx)."""
     rows = list(
-        Notification.objects.filter(user_id=request.user.pk).order_by("-created_at", "-id")[
+        Notification.objects.filter(user_id=request.user.pk or 0).order_by("-created_at", "-id")[
             :NOTIFICATION_PAGE
         ]
     )
@@ -148,7 +148,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     ids = [int(raw)] if raw and raw.isdigit() else None
     mark_read(user=request.user, ids=ids)
     if ids and request.POST.get("follow"):
-        note = Notification.objects.filter(user_id=request.user.pk, pk=ids[0]).first()
+        note = Notification.objects.filter(user_id=request.user.pk or 0, pk=ids[0]).first()
         if note and note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts=None):
             return redirect(note.url)
     return redirect(_safe_next(request, reverse("core:notifications")))
