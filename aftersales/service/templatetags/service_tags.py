@@ -104,6 +104,8 @@ def event_text(entry: Any) -> str:
     """What a history row says, in the reader's language: the action, then the changes that
     matter (status, owner, escalation) as before → after."""
     label = str(EVENTS.get(entry.action, entry.action))
+    if entry.action == "created":
+        return label  # its "changes" are every initial value: the header shows them
     parts = []
     changes = entry.changes or {}
     for field in ("status", "owner", "priority", "escalation_level", "sla"):

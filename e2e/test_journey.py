@@ -1,0 +1,120 @@
+"""The whole journey in a real browser, in Chinese and in English: an agent registers a
+phone call for a key account and hands it to an engineer; the engineer starts and resolves
+it on a phone; the customer confirms it in the portal; the manager sees it on the dashboard;
+a portal user of another company reaches none of it by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from aftersales.customers.choices import Tier
+from aftersales.service.choices import Status
+from aftersales.service.models import ServiceRequest
+from aftersales.testing import factories as f
+from aftersales.testing.world import World
+from e2e.conftest import Locale, PageFactory, login
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "pass-Word-123"  # noqa: S105  (the factories' password)
+TITLES = {
+    "zh-CN": {"resolution": "更换机械密封后试运行两小时，无泄漏。", "title": "二号冷却泵漏水"},
+    "en-US": {"resolution": "Replaced the seal; two hours of test run, no leak.", "title": "Pump 2 leaks"},
+}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_request_from_call_to_confirmation(
+    live_server: LiveServer,
+    page: PageFactory,
+    shot: Callable[[Page, str], Path],
+    world: World,
+    locale: Locale,
+) -> None:
+    url = live_server.url
+    words = TITLES[locale]
+    world.acme.tier = Tier.KEY
+    world.acme.save()
+    unit = f.EquipmentFactory(company=world.acme, product_model=world.model)
+
+    # 1. The agent registers the call, finds the key account as they type, and hands the
+    #    request to the engineer.
+    agent = page("desktop", locale)
+    login(agent, url, world.agent.username, PASSWORD)
+    agent.goto(f"{url}/requests/new/")
+    agent.locator("#customer-q").fill(world.acme.name[:4])
+    agent.locator(f"[data-company='{world.acme.pk}']").click()
+    expect(agent.locator("[data-chosen-company]")).to_contain_text(world.acme.code)
+    agent.locator(f"input[name=equipment][value='{unit.pk}']").check()
+    agent.locator("#id_priority").select_option("P1")
+    agent.locator("#id_title").fill(words["title"])
+    agent.locator("#id_description").fill(words["title"] + " — " + unit.serial_number)
+    agent.locator("#id_owner").select_option(str(world.engineer.pk))
+    shot(agent, "1-agent-registers")
+    agent.locator("#register-form button[type=submit]").click()
+    request = ServiceRequest.objects.get(title=words["title"])
+    expect(agent).to_have_url(f"{url}/requests/{request.pk}/")
+    expect(agent.locator("[data-owner]")).to_contain_text(str(world.engineer))
+    shot(agent, "2-agent-sees-the-request")
+    request.refresh_from_db()
+    assert request.status == Status.ACCEPTED and request.owner == world.engineer
+
+    # 2. The engineer, on a phone, starts work and resolves it.
+    engineer = page("phone", locale)
+    login(engineer, url, world.engineer.username, PASSWORD)
+    engineer.goto(f"{url}/my-work/")
+    engineer.get_by_role("link", name=request.number).first.click()
+    engineer.locator("button[data-action=start]").click()
+    expect(engineer.locator("[data-status]")).to_have_attribute("data-status", "in_progress")
+    engineer.locator("summary[data-action=resolve]").click()
+    engineer.locator("#id_resolve-resolution").fill(words["resolution"])
+    shot(engineer, "3-engineer-resolves-on-a-phone")
+    engineer.locator(f"form[action='/requests/{request.pk}/resolve/'] button").click()
+    expect(engineer.locator("[data-status]")).to_have_attribute("data-status", "resolved")
+    shot(engineer, "4-engineer-resolved")
+
+    # 3. The customer confirms the resolution in the portal.
+    customer = page("desktop", locale)
+    login(customer, url, world.acme_portal.username, PASSWORD)
+    customer.goto(f"{url}/portal/")
+    customer.get_by_role("link", name=request.number).first.click()
+    expect(customer.get_by_text(words["resolution"]).first).to_be_visible()
+    shot(customer, "5-customer-sees-the-solution")
+    customer.locator(f"form[action='/portal/requests/{request.pk}/confirm/'] button").click()
+    request.refresh_from_db()
+    assert request.status == Status.CONFIRMED
+    shot(customer, "6-customer-confirmed")
+
+    # 4. The manager sees it on the dashboard.
+    manager = page("desktop", locale)
+    login(manager, url, world.manager.username, PASSWORD)
+    manager.goto(f"{url}/dashboard/")
+    expect(manager.locator("h1")).to_be_visible()
+    expect(manager.locator("canvas, svg").first).to_be_visible()
+    shot(manager, "7-manager-dashboard")
+
+    # 5. A portal user of another company reaches none of it by URL.
+    outsider = page("desktop", locale)
+    login(outsider, url, world.globex_portal.username, PASSWORD)
+    for address in (
+        f"/portal/requests/{request.pk}/",
+        f"/requests/{request.pk}/",
+        f"/units/{unit.pk}/",
+        f"/customers/{world.acme.pk}/",
+        "/dashboard/",
+    ):
+        # With the browser's own cookies, but not as a navigation: the page's 404 would be
+        # logged as a console error, which fails every browser test.
+        response = outsider.context.request.get(url + address, max_redirects=0)
+        assert response.status == 404, address
+    outsider.goto(f"{url}/portal/")
+    expect(outsider.get_by_text(request.number)).to_have_count(0)
+    shot(outsider, "8-outsider-sees-only-their-company")
