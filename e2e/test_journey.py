@@ -27,7 +27,10 @@ pytestmark = [
 PASSWORD = "pass-Word-123"  # noqa: S105  (the factories' password)
 TITLES = {
     "zh-CN": {"resolution": "更换机械密封后试运行两小时，无泄漏。", "title": "二号冷却泵漏水"},
-    "en-US": {"resolution": "Replaced the seal; two hours of test run, no leak.", "title": "Pump 2 leaks"},
+    "en-US": {
+        "resolution": "Replaced the seal; two hours of test run, no leak.",
+        "title": "Pump 2 leaks",
+    },
 }
 
 

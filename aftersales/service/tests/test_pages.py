@@ -166,10 +166,15 @@ def test_the_customer_panel_shows_warranty_and_possible_duplicates(world: World)
 
 
 def test_lookup_finds_customers_and_units_the_agent_may_see(world: World) -> None:
-    unit = f.EquipmentFactory(company=world.acme, product_model=world.model, serial_number="ZX-9001")
+    unit = f.EquipmentFactory(
+        company=world.acme, product_model=world.model, serial_number="ZX-9001"
+    )
     body = _client(world.agent).get("/requests/lookup/customers/?customer_q=ZX-90").content.decode()
     assert "ZX-9001" in body and f"unit={unit.pk}" in body
-    assert _client(world.acme_portal).get("/requests/lookup/customers/?customer_q=ZX").status_code == 404
+    assert (
+        _client(world.acme_portal).get("/requests/lookup/customers/?customer_q=ZX").status_code
+        == 404
+    )
 
 
 def test_the_request_page_offers_only_the_allowed_actions(world: World) -> None:
@@ -237,7 +242,11 @@ def test_reply_with_attachment_and_internal_note(world: World) -> None:
     upload = SimpleUploadedFile("现场照片.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")
     response = client.post(
         f"/requests/{request.pk}/message/",
-        {"msg-kind": MessageKind.REPLY, "msg-body": "已安排工程师明天上门。", "msg-attachments": upload},
+        {
+            "msg-kind": MessageKind.REPLY,
+            "msg-body": "已安排工程师明天上门。",
+            "msg-attachments": upload,
+        },
     )
     assert response.status_code == 302
     reply = Message.objects.get(request=request, kind=MessageKind.REPLY)
@@ -332,6 +341,10 @@ def test_search_opens_a_request_by_number_and_finds_chinese_words(world: World) 
     assert response.status_code == 302 and response["Location"] == f"/requests/{request.pk}/"
     body = client.get("/search/?q=漏水").content.decode()
     assert request.number in body
-    assert _client(world.outsider_engineer).get("/search/?q=漏水").content.decode().count(
-        request.number
-    ) == 0
+    assert (
+        _client(world.outsider_engineer)
+        .get("/search/?q=漏水")
+        .content.decode()
+        .count(request.number)
+        == 0
+    )
