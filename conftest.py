@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -31,6 +32,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
         if connection.vendor != "postgresql":
             need("postgres", "this test needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_read_calendar() -> Iterator[None]:
+    """Each test starts without the calendar another test's data left in the read cache
+    (a rolled-back test sends no signal)."""
+    from aftersales.sla.services import forget_read_calendar
+
+    forget_read_calendar()
+    yield
+    forget_read_calendar()
 
 
 @pytest.fixture

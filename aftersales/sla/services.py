@@ -8,6 +8,7 @@ the earliest due time and the worst state onto the request for list ordering and
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,6 +56,32 @@ def load_calendar() -> WorkingCalendar:
         lunch_end=hours.lunch_end,
         overrides=overrides,
     )
+
+
+# Pages and lists show remaining times with a calendar kept for a minute per process: two
+# queries less on every read. Writes (due times) always load it fresh. A change saved in
+# this process forgets it at once (signals in apps.py); other processes see it within
+# READ_CALENDAR_SECONDS.
+READ_CALENDAR_SECONDS = 60.0
+_read_calendar: tuple[float, WorkingCalendar] | None = None
+
+
+def read_calendar() -> WorkingCalendar:
+    """The calendar for showing remaining times (at most a minute old)."""
+    global _read_calendar
+    now = time.monotonic()
+    kept = _read_calendar
+    if kept is not None and now - kept[0] < READ_CALENDAR_SECONDS:
+        return kept[1]
+    cal = load_calendar()
+    _read_calendar = (now, cal)
+    return cal
+
+
+def forget_read_calendar(**_kwargs: Any) -> None:
+    """Drop the kept calendar (after a change to hours or overrides, and between tests)."""
+    global _read_calendar
+    _read_calendar = None
 
 
 def select_policies(
@@ -341,9 +368,11 @@ __all__ = [
     "ValidationError",
     "calendar_status",
     "consumed_at",
+    "forget_read_calendar",
     "load_calendar",
     "meet",
     "pause",
+    "read_calendar",
     "remaining_seconds",
     "resume",
     "select_policies",

@@ -87,7 +87,7 @@ class ClockSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_remaining_seconds(self, obj: Clock) -> int | None:
         # The view puts one calendar in the context for the whole page (no per-row loading).
-        cal = self.context.get("calendar") or sla.load_calendar()
+        cal = self.context.get("calendar") or sla.read_calendar()
         return sla.remaining_seconds(cal, obj, self._now())
 
 
@@ -296,7 +296,7 @@ def list_rows(rows: list[dict[str, Any]], context: dict[str, Any]) -> list[dict[
     per-field serializers were most of a 50-row page's time.
     """
     now = context.get("now") or clock.now()
-    cal = context.get("calendar") or sla.load_calendar()
+    cal = context.get("calendar") or sla.read_calendar()
     iso = _Iso()
     clocks: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
     if clocks:
@@ -434,4 +434,4 @@ class NewMessageSerializer(serializers.Serializer):
 
 def snapshot_context(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """One 'now' and one calendar for a whole response (no per-row loading)."""
-    return {"now": clock.now(), "calendar": sla.load_calendar(), **(extra or {})}
+    return {"now": clock.now(), "calendar": sla.read_calendar(), **(extra or {})}

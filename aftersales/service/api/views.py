@@ -22,7 +22,7 @@ from aftersales.core.api.base import (
     VisibleViewSet,
     required_version,
 )
-from aftersales.core.api.pagination import CappedPagination
+from aftersales.core.api.pagination import CappedPagination, ValuesRows
 from aftersales.core.models import Attachment
 from aftersales.service import services
 from aftersales.service.api import serializers as s
@@ -80,9 +80,11 @@ class ServiceRequestViewSet(
     @extend_schema(responses=s.ServiceRequestListSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset.values(*s.LIST_VALUES))
-        rows = s.list_rows(list(page or []), self.get_serializer_context())
-        return self.get_paginated_response(rows)
+        rows: Any = ValuesRows(queryset, s.LIST_VALUES)
+        page: Any = self.paginate_queryset(rows)
+        return self.get_paginated_response(
+            s.list_rows(list(page or []), self.get_serializer_context())
+        )
 
     def get_serializer_class(self) -> Any:
         return (

@@ -151,7 +151,7 @@ def _timeline(obj: ServiceRequest) -> list[dict[str, Any]]:
 
 def _clocks(obj: ServiceRequest) -> list[dict[str, Any]]:
     now = clock.now()
-    cal = sla.load_calendar()
+    cal = sla.read_calendar()
     return [
         {
             "kind": c.kind,
