@@ -17,7 +17,19 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --quiet
 	touch $@
 
-setup: $(VENV)/.synced
+# Browser libraries (ECharts) from npm, exactly as locked; again only when the lock changes.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Only the built file is served (build/static is a STATICFILES_DIRS entry): the package's
+# whole dist/ folder would put 100 MB of sources and maps into collectstatic.
+VENDOR := build/static/vendor
+$(VENDOR)/echarts/echarts.min.js: node_modules/.installed
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+setup: $(VENV)/.synced $(VENDOR)/echarts/echarts.min.js
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
 
 ## Serve the demo on http://127.0.0.1:8000 with the job consumer beside the web server.
@@ -45,4 +57,4 @@ bench: setup
 	bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) $(TOOLS) staticfiles test-results
+	rm -rf $(VENV) $(TOOLS) staticfiles test-results build node_modules

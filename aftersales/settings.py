@@ -197,9 +197,9 @@ TIME_ZONE = env_str("AFTERSALES_TIME_ZONE", "Asia/Shanghai")
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
-# Browser libraries come from npm (package.json; `make setup` runs `npm ci`) and are served
-# like our own files, never from a CDN.
-STATICFILES_DIRS = [("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
+# Browser libraries come from npm (package.json): `make setup` runs `npm ci` and copies the
+# built files into build/static/vendor/, served like our own files, never from a CDN.
+STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     # Uploaded files are private: never under STATIC or a public MEDIA_URL; they are served

@@ -16,3 +16,5 @@ if [ "$HAVE" -lt "$WANT" ]; then
   $PY manage.py generate_data --requests "$((WANT - HAVE))"
 fi
 $PY bench/service_bench.py
+echo "== dashboard on $BENCH_DB"
+$PY bench/dashboard_bench.py

@@ -267,6 +267,8 @@ def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
     """post_migrate hook: keep groups in step once every app's permissions exist."""
     from django.apps import apps
 
-    # post_migrate fires once per app; permissions of every app exist only at the last one.
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    # post_migrate fires once per app that has models; permissions of every app exist only
+    # at the last of those (an app of pages only, like the portal, sends no signal).
+    with_models = [a for a in apps.get_app_configs() if a.models_module is not None]
+    if sender.label == with_models[-1].label:
         sync_roles()

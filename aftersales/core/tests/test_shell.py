@@ -78,7 +78,13 @@ def test_times_are_shown_in_the_users_time_zone(world: World) -> None:
     client = _client(world.agent)
     response = client.post(
         "/preferences/",
-        {"full_name": "王芳", "email": "", "phone": "", "language": "", "time_zone": "Europe/Berlin"},
+        {
+            "full_name": "王芳",
+            "email": "",
+            "phone": "",
+            "language": "",
+            "time_zone": "Europe/Berlin",
+        },
     )
     assert response.status_code == 302
     world.agent.refresh_from_db()
@@ -101,7 +107,7 @@ def test_the_bell_counts_unread_and_lists_them_in_the_readers_language(world: Wo
     client = _client(world.agent)
     page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "SR-2026-000001 is now yours" in page
-    assert 'data-unread>1<' in page
+    assert "data-unread>1<" in page
     partial = client.get("/notifications/", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and "SR-2026-000001" in partial
     note = Notification.objects.get(user=world.agent)
