@@ -18,6 +18,11 @@ class RoleModelBackend(ModelBackend):
     (create companies, import data) while seeing only their own company.
     """
 
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        # Permissions come from roles only: the user admin offers no per-user permissions,
+        # so there is nothing to load (one query less on every request).
+        return set()
+
     def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
@@ -36,6 +41,8 @@ class RoleModelBackend(ModelBackend):
                     "name", "permissions__content_type__app_label", "permissions__codename"
                 )
             )
+            # scope_of reads the role names from here instead of asking again.
+            user_obj._aftersales_role_names = frozenset(name for name, _a, _c in granted)
             portal = any(name == Role.CUSTOMER for name, _app, _code in granted)
             perms = {
                 f"{app}.{codename}"

@@ -201,7 +201,8 @@ def scope_of(user: Any) -> Scope:
     cached = getattr(user, "_aftersales_scope", None)
     if cached is not None:
         return cached
-    roles = frozenset(user.groups.values_list("name", flat=True))
+    known = getattr(user, "_aftersales_role_names", None)  # loaded with the permissions
+    roles = known if known is not None else frozenset(user.groups.values_list("name", flat=True))
     if user.is_superuser:
         roles = roles | {Role.ADMIN}
     company_id = None

@@ -405,7 +405,9 @@ def test_importing_needs_the_import_and_the_add_permission(world: World, tmp_pat
 
 
 def _grant(user: Any, *codenames: str) -> Any:
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    """Give ``user``'s roles extra permissions (permissions come from roles only)."""
+    for group in user.groups.all():
+        group.permissions.add(*Permission.objects.filter(codename__in=codenames))
     return type(user).objects.get(pk=user.pk)  # a fresh object: permission caches reset
 
 

@@ -171,7 +171,7 @@ def test_the_list_costs_the_same_queries_for_2_and_for_20_customers(
         f.CompanyFactory.create_batch(
             rows - have, service_department=world.service, account_manager=world.manager
         )
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             response = client.get(reverse("customers:company-list"))
         assert _html(response).count('data-label="Customer number"') == rows
 
@@ -250,7 +250,7 @@ def test_company_page_costs_the_same_queries_for_2_and_for_20_rows_of_each_kind(
             _unit(world, f"SN-Q{i:03d}", timezone.localdate())
         for i in range(ServiceRequest.objects.filter(company=company).count(), rows):
             _request(world, f"第{i}台设备报警")
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(14):
             response = client.get(url)
         html = _html(response)
         assert len(re.findall(r'href="/units/\d+/"', html)) == rows
@@ -291,7 +291,7 @@ def test_unit_page_costs_the_same_queries_for_2_and_for_20_requests(
     for rows in (2, 20):
         for i in range(ServiceRequest.objects.filter(equipment=unit).count(), rows):
             _request(world, f"第{i}次报修", equipment=unit)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(9):
             response = client.get(url)
         html = _html(response)
         assert len(REQUEST_LINK.findall(html)) == rows
@@ -598,7 +598,7 @@ def test_project_page_costs_a_fixed_number_of_queries(
     _fill(world, project)
     client = _client(world.manager)
     client.get(_project_url(project))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(_project_url(project))
 
 

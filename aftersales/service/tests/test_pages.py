@@ -75,7 +75,7 @@ def test_workspace_query_count_does_not_grow_with_rows(
     ]
     client = _client(world.engineer)
     client.get("/requests/")  # warm the session and content types
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get("/requests/")
     body = response.content.decode()
     assert all(number in body for number in numbers)

@@ -81,11 +81,11 @@ def _requests(world: World, n: int) -> None:
 
 MAKERS: dict[str, tuple[Callable[[World, int], None], int]] = {
     # endpoint: (maker, pinned queries)
-    "categories": (_categories, 8),
-    "sla-policies": (_policies, 6),
-    "calendar-overrides": (_overrides, 6),
+    "categories": (_categories, 6),
+    "sla-policies": (_policies, 5),
+    "calendar-overrides": (_overrides, 5),
     "imports": (_imports, 6),
-    "service-requests": (_requests, 9),
+    "service-requests": (_requests, 7),
 }
 
 
