@@ -64,8 +64,21 @@ def playwright() -> Iterator[Playwright]:
     # Playwright's sync API keeps an asyncio loop running in this thread, and Django then
     # refuses every ORM call, pytest-django's own set-up and flush included. Nothing here is
     # async (no async views or tests), so lift that guard while the browser session lasts.
+    from django.db import connections
+
+    before = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as instance:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # Django keeps connections per context, and Playwright's greenlets give this thread
+        # a new one: the test database's serialized contents (what serialized_rollback
+        # restores after a flush: roles, SLA policies...) stayed on the old connection
+        # objects. Without them a browser test after another transactional test in the
+        # same worker started from an empty database.
+        for alias, old in before.items():
+            contents = getattr(old, "_test_serialized_contents", None)
+            new = connections[alias]
+            if new is not old and contents is not None:
+                new._test_serialized_contents = contents  # type: ignore[attr-defined]
         yield instance
 
 
