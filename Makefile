@@ -47,7 +47,7 @@ lint:
 	$(VENV)/bin/ruff format --check .
 
 typecheck:
-	$(VENV)/bin/mypy aftersales
+	$(VENV)/bin/mypy aftersales e2e
 
 ## Extract new strings into the catalogues (then translate them in locale/zh_Hans).
 messages: $(VENV)/.synced

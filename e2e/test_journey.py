@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -48,7 +49,7 @@ def test_a_request_from_call_to_confirmation(
     words = TITLES[locale]
     world.acme.tier = Tier.KEY
     world.acme.save()
-    unit = f.EquipmentFactory(company=world.acme, product_model=world.model)
+    unit: Any = f.EquipmentFactory(company=world.acme, product_model=world.model)
 
     # 1. The agent registers the call, finds the key account as they type, and hands the
     #    request to the engineer.
