@@ -37,6 +37,22 @@ TITLES = {
 }
 
 
+# Every visible form control must have a name a screen reader reads: a <label for>, a
+# wrapping <label>, or aria-label / aria-labelledby.
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def check_page(page: Page) -> None:
+    """The page has a title, one h1, and a label on every input."""
+    assert page.title().strip(), page.url
+    expect(page.locator("h1")).to_have_count(1)
+    assert page.evaluate(UNLABELLED) == [], page.url
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_a_request_from_call_to_confirmation(
     live_server: LiveServer,
@@ -64,11 +80,21 @@ def test_a_request_from_call_to_confirmation(
     agent.locator("#id_title").fill(words["title"])
     agent.locator("#id_description").fill(words["title"] + " — " + unit.serial_number)
     agent.locator("#id_owner").select_option(str(world.engineer.pk))
+    check_page(agent)
     shot(agent, "1-agent-registers")
     agent.locator("#register-form button[type=submit]").click()
     request = ServiceRequest.objects.get(title=words["title"])
     expect(agent).to_have_url(f"{url}/requests/{request.pk}/")
     expect(agent.locator("[data-owner]")).to_contain_text(str(world.engineer))
+    check_page(agent)
+    for address in (
+        "/requests/",
+        "/requests/?queue=breached",
+        "/search/?q=漏水",
+        "/notifications/",
+    ):
+        agent.goto(url + address)
+        check_page(agent)
     shot(agent, "2-agent-sees-the-request")
     request.refresh_from_db()
     assert request.status == Status.ACCEPTED and request.owner == world.engineer
@@ -77,11 +103,13 @@ def test_a_request_from_call_to_confirmation(
     engineer = page("phone", locale)
     login(engineer, url, world.engineer.username, PASSWORD)
     engineer.goto(f"{url}/my-work/")
+    check_page(engineer)
     engineer.get_by_role("link", name=request.number).first.click()
     engineer.locator("button[data-action=start]").click()
     expect(engineer.locator("[data-status]")).to_have_attribute("data-status", "in_progress")
     engineer.locator("summary[data-action=resolve]").click()
     engineer.locator("#id_resolve-resolution").fill(words["resolution"])
+    check_page(engineer)
     shot(engineer, "3-engineer-resolves-on-a-phone")
     engineer.locator(f"form[action='/requests/{request.pk}/resolve/'] button").click()
     expect(engineer.locator("[data-status]")).to_have_attribute("data-status", "resolved")
@@ -93,6 +121,7 @@ def test_a_request_from_call_to_confirmation(
     customer.goto(f"{url}/portal/")
     customer.get_by_role("link", name=request.number).first.click()
     expect(customer.get_by_text(words["resolution"]).first).to_be_visible()
+    check_page(customer)
     shot(customer, "5-customer-sees-the-solution")
     customer.locator(f"form[action='/portal/requests/{request.pk}/confirm/'] button").click()
     request.refresh_from_db()
@@ -111,6 +140,10 @@ def test_a_request_from_call_to_confirmation(
     card.locator("summary").click()
     phone = card.locator("tbody tr", has_text=CHANNEL_LABELS[locale])
     expect(phone.locator("td").first).to_have_text("1")
+    check_page(manager)
+    for address in (f"/customers/{world.acme.pk}/", f"/units/{unit.pk}/", "/preferences/"):
+        manager.goto(url + address)
+        check_page(manager)
     shot(manager, "7-manager-dashboard")
 
     # 5. A portal user of another company reaches none of it by URL.
@@ -128,5 +161,9 @@ def test_a_request_from_call_to_confirmation(
         response = outsider.context.request.get(url + address, max_redirects=0)
         assert response.status == 404, address
     outsider.goto(f"{url}/portal/")
+    check_page(outsider)
     expect(outsider.get_by_text(request.number)).to_have_count(0)
+    for address in ("/portal/requests/new/", "/portal/equipment/"):
+        outsider.goto(url + address)
+        check_page(outsider)
     shot(outsider, "8-outsider-sees-only-their-company")

@@ -22,9 +22,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         # Lazy: an htmx partial that never shows the bell does not pay for the count.
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
+    # Callables, which templates call only where the shell is drawn: an htmx partial pays
+    # for none of them.
     return {
-        "menu": menu(user),
+        "menu": lambda: menu(user),
         "unread_count": unread,
         "languages": settings.LANGUAGES,
-        "user_is_portal": scope_of(user).is_portal,
+        "user_is_portal": lambda: scope_of(user).is_portal,
     }

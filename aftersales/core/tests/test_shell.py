@@ -128,3 +128,16 @@ def test_pages_need_a_signed_in_user() -> None:
     for url in ("/requests/", "/my-work/", "/search/?q=x", "/notifications/", "/preferences/"):
         response = Client().get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_bell_partial_costs_the_same_queries_for_2_and_20_notifications(
+    world: World, count: int, django_assert_num_queries: Any
+) -> None:
+    for i in range(count):
+        notify(users=[world.agent.pk], kind="customer_replied", params={"number": f"SR-{i}"})
+    client = _client(world.agent)
+    client.get("/notifications/", HTTP_HX_REQUEST="true")
+    with django_assert_num_queries(3):  # session, user, the rows
+        response = client.get("/notifications/", HTTP_HX_REQUEST="true")
+    assert response.content.decode().count("SR-") == count

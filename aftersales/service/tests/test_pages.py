@@ -348,3 +348,26 @@ def test_search_opens_a_request_by_number_and_finds_chinese_words(world: World) 
         .count(request.number)
         == 0
     )
+
+
+PAGES = {
+    # address: pinned queries, the same for 2 and for 20 requests
+    "/my-work/": 12,
+    "/requests/?queue=mine&order=-due&partial=rows": 6,
+    "/search/?q=报警": 11,
+}
+
+
+@pytest.mark.parametrize("address", list(PAGES))
+def test_list_pages_and_partials_cost_the_same_queries_for_2_and_20_rows(
+    world: World, address: str, django_assert_num_queries: Any
+) -> None:
+    client = _client(world.engineer)
+    for rows in (2, 20):
+        for i in range(ServiceRequest.objects.count(), rows):
+            _request(world, owner=world.engineer, title=f"设备{i}报警")
+        client.get(address, HTTP_HX_REQUEST="true")  # session, content types, calendar
+        with django_assert_num_queries(PAGES[address]):
+            response = client.get(address, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert response.content.decode().count("设备") >= rows

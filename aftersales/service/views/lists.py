@@ -137,9 +137,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
     query = _query(current.params) if current else given
     flt, queryset = _filtered(request, query)
     order = request.GET.get("order", "due")
+    partial = request.htmx and request.GET.get("partial") == "rows"  # type: ignore[attr-defined]
     context = {
         "section": "requests",
-        "queues": [
+        # The rows partial (sorting, paging) shows no queue tabs: no counts to pay for.
+        "queues": []
+        if partial
+        else [
             {"queue": q, "count": _count(_filtered(request, _query(q.params))[1])}
             for q in available
         ],
@@ -149,7 +153,6 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "errors": flt.errors,
         **_rows(queryset, order, _page_number(request)),
     }
-    partial = request.htmx and request.GET.get("partial") == "rows"  # type: ignore[attr-defined]
     return render(
         request, "service/_request_rows.html" if partial else "service/workspace.html", context
     )
