@@ -46,6 +46,18 @@ UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, texta
   .map(el => el.outerHTML.slice(0, 120))"""
 
 
+def press_by_keyboard(page: Page, selector: str, limit: int = 80) -> None:
+    """Reach ``selector`` with the Tab key alone and press Enter on it: the main actions
+    must work without a mouse."""
+    target = page.locator(selector).first
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key on {page.url}")
+
+
 def check_page(page: Page) -> None:
     """The page has a title, one h1, and a label on every input."""
     assert page.title().strip(), page.url
@@ -73,7 +85,10 @@ def test_a_request_from_call_to_confirmation(
     login(agent, url, world.agent.username, PASSWORD)
     agent.goto(f"{url}/requests/new/")
     agent.locator("#customer-q").fill(world.acme.name[:4])
-    agent.locator(f"[data-company='{world.acme.pk}']").click()
+    expect(agent.locator(f"[data-company='{world.acme.pk}']")).to_be_visible()
+    # From the search box, the match is the next stop of the Tab key.
+    agent.locator("#customer-q").focus()
+    press_by_keyboard(agent, f"[data-company='{world.acme.pk}']")
     expect(agent.locator("[data-chosen-company]")).to_contain_text(world.acme.code)
     agent.locator(f"input[name=equipment][value='{unit.pk}']").check()
     agent.locator("#id_priority").select_option("P1")
@@ -105,7 +120,7 @@ def test_a_request_from_call_to_confirmation(
     engineer.goto(f"{url}/my-work/")
     check_page(engineer)
     engineer.get_by_role("link", name=request.number).first.click()
-    engineer.locator("button[data-action=start]").click()
+    press_by_keyboard(engineer, "button[data-action=start]")
     expect(engineer.locator("[data-status]")).to_have_attribute("data-status", "in_progress")
     engineer.locator("summary[data-action=resolve]").click()
     engineer.locator("#id_resolve-resolution").fill(words["resolution"])
