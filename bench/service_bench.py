@@ -37,6 +37,7 @@ from aftersales.accounts.models import User  # noqa: E402
 from aftersales.customers.models import Company  # noqa: E402
 from aftersales.service.models import ServiceRequest  # noqa: E402
 from aftersales.sla.models import Clock  # noqa: E402
+from aftersales.sla.services import forget_read_calendar  # noqa: E402
 from aftersales.sla.sweep import sweep  # noqa: E402
 
 URL = "/api/v1/service-requests/"
@@ -144,11 +145,13 @@ def main() -> None:
     report("fetch a detail", timed(detail, args.rounds), 30)
 
     engineer = engineers[0]
+    forget_read_calendar()  # count the calendar's queries in neither: it is kept a minute
+    as_user(engineer_client, engineer.pk).get(URL, {"owner": engineer.pk, "page_size": 2})
     for size in (2, 50):
-        engineer_client.force_authenticate(engineer)
+        client = as_user(engineer_client, engineer.pk)
         with CaptureQueriesContext(connection) as ctx:
             ok(
-                engineer_client.get(
+                client.get(
                     URL, {"owner": engineer.pk, "ordering": "next_due_at", "page_size": size}
                 )
             )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,17 @@ class CategorySerializer(serializers.ModelSerializer):
 
 class ServiceRequestSerializer(serializers.ModelSerializer):
     """A service request with its SLA clocks."""
+
+    # ModelSerializer introspects the model to build its ~40 fields on every instance: a
+    # seventh of a detail call. They depend only on the class, so build them once and hand
+    # each instance its own copy (binding sets the parent on the copy).
+    _built_fields: ClassVar[dict[type, dict[str, Any]]] = {}
+
+    def get_fields(self) -> dict[str, Any]:
+        built = self._built_fields.get(type(self))
+        if built is None:
+            built = self._built_fields[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
 
     company = VisibleRelatedField(queryset=Company.objects.all())
     contact = VisibleRelatedField(queryset=Contact.objects.all(), required=False, allow_null=True)
