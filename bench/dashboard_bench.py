@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,34 +47,15 @@ from aftersales.insight.stats import (  # noqa: E402
 )
 from aftersales.service.choices import OPEN  # noqa: E402
 from aftersales.service.models import ServiceRequest  # noqa: E402
+from bench.timing import report, timed  # noqa: E402
 
 URL = "/dashboard/"
 BUDGET_MS = 300.0
+WIDTH = 48  # the longest case name
 
 
 class Rollback(Exception):
     """Raised to undo the benchmark's users and sessions."""
-
-
-def timed(fn: Callable[[], object], rounds: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def report(name: str, samples: list[float], budget: float | None) -> None:
-    samples = sorted(samples)
-    p50 = statistics.median(samples)
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    verdict = (
-        "" if budget is None else ("  OK" if p95 <= budget else f"  OVER BUDGET ({budget:g} ms)")
-    )
-    print(f"{name:<48} n={len(samples):<4} p50={p50:8.1f} ms  p95={p95:8.1f} ms{verdict}")
 
 
 def page(client: Client, params: dict[str, str]) -> Callable[[], None]:
@@ -136,7 +115,7 @@ def main() -> None:
                 ("department manager, last 30 days", manager, {}),
             ]
             for name, client, params in cases:
-                report(name, timed(page(client, params), args.rounds), BUDGET_MS)
+                report(name, timed(page(client, params), args.rounds), BUDGET_MS, WIDTH)
             for name, client, params in cases[:1]:
                 with CaptureQueriesContext(connection) as ctx:
                     page(client, params)()
@@ -149,11 +128,13 @@ def main() -> None:
                 "recount of the open requests (every minute)",
                 timed(refresh_open_stats, 5, warmup=1),
                 None,
+                WIDTH,
             )
             report(
                 "refresh of today and yesterday (every 10 min)",
                 timed(lambda: refresh_recent(2), 5, warmup=1),
                 None,
+                WIDTH,
             )
             raise Rollback
     except Rollback:

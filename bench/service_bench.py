@@ -15,10 +15,8 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,6 +37,7 @@ from aftersales.service.models import ServiceRequest  # noqa: E402
 from aftersales.sla.models import Clock  # noqa: E402
 from aftersales.sla.services import forget_read_calendar  # noqa: E402
 from aftersales.sla.sweep import sweep  # noqa: E402
+from bench.timing import report, timed  # noqa: E402
 
 URL = "/api/v1/service-requests/"
 TERMS = ["漏水", "异响", "报警", "跳闸", "振动", "黑屏"]
@@ -46,27 +45,6 @@ TERMS = ["漏水", "异响", "报警", "跳闸", "振动", "黑屏"]
 
 class Rollback(Exception):
     """Raised to undo a measured sweep."""
-
-
-def timed(fn: Callable[[], object], rounds: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def report(name: str, samples: list[float], budget: float | None) -> None:
-    samples = sorted(samples)
-    p50 = statistics.median(samples)
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    verdict = (
-        "" if budget is None else ("  OK" if p95 <= budget else f"  OVER BUDGET ({budget:g} ms)")
-    )
-    print(f"{name:<44} n={len(samples):<4} p50={p50:8.1f} ms  p95={p95:8.1f} ms{verdict}")
 
 
 def ok(response) -> None:  # type: ignore[no-untyped-def]

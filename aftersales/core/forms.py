@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -26,3 +28,13 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
+
+
+def add_service_errors(form: forms.BaseForm, exc: DjangoValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else on top."""
+    errors: Mapping[str, list[str]] = (
+        exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    )
+    for field, messages in errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.choices import Language
 from aftersales.accounts.services import update_preferences
+from aftersales.core.forms import add_service_errors
 from aftersales.core.models import Notification
 from aftersales.core.navigation import home_url
 from aftersales.core.notifications import mark_read
@@ -108,9 +109,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             try:
                 update_preferences(actor=user, changes=form.cleaned_data)
             except DjangoValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 if form.cleaned_data["language"]:
                     translation.activate(form.cleaned_data["language"])

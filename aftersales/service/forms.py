@@ -112,7 +112,15 @@ class MessageForm(forms.Form):
 
 
 class RegisterForm(forms.ModelForm):
-    """Registering a call, visit or letter: customer and unit found as you type."""
+    """Registering a call, visit or letter: customer and unit found as you type; an owner
+    given here accepts the request at once."""
+
+    owner = forms.ModelChoiceField(
+        label=_("owner"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Optional: hand the request to an engineer now."),
+    )
 
     class Meta:
         model = ServiceRequest
@@ -144,6 +152,7 @@ class RegisterForm(forms.ModelForm):
         self.fields["channel"].choices = [  # type: ignore[attr-defined]
             (c, label) for c, label in Channel.choices if c not in (Channel.PORTAL, Channel.API)
         ]
+        self.fields["owner"].queryset = staff_choices()  # type: ignore[attr-defined]
         self.fields["channel"].initial = Channel.PHONE
         self.fields["request_type"].initial = RequestType.FAULT
         self.fields["priority"].initial = Priority.P3

@@ -208,7 +208,6 @@ def _write(ctx: _Context, action: str, rows: list[Due], *, owner: bool) -> None:
             "action": action,
             "ct": ctx.request_ct.pk,
             "ids": [r.pk for r in rows],
-            "kind": action,
         }
         # (Only the escalation phase comes here on PostgreSQL; it tells no owner.)
         with connection.cursor() as cursor:

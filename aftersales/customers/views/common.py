@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -47,13 +44,3 @@ def warranty_on(unit: Equipment, today: dt.date) -> Warranty:
     if today < start:
         return NOT_STARTED
     return IN_WARRANTY if today <= end else EXPIRED
-
-
-def add_service_errors(form: forms.Form, exc: DjangoValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, else on top."""
-    errors: Mapping[str, list[str]] = (
-        exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    )
-    for field, messages in errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

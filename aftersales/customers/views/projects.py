@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.exceptions import Conflict, PermissionDenied, ValidationError
+from aftersales.core.forms import add_service_errors
 from aftersales.core.models import Attachment
 from aftersales.customers import services
 from aftersales.customers.choices import HandoverParty, HandoverSection, HandoverStatus
@@ -28,7 +29,7 @@ from aftersales.customers.forms import (
     WithdrawHandoverForm,
 )
 from aftersales.customers.models import Company, HandoverConfirmation, HandoverItem, Project
-from aftersales.customers.views.common import add_service_errors, require_staff
+from aftersales.customers.views.common import require_staff
 
 SECTION_ORDER = {value: index for index, value in enumerate(HandoverSection.values)}
 

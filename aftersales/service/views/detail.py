@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.accounts.roles import scope_of
 from aftersales.core import clock
 from aftersales.core.exceptions import Conflict
+from aftersales.core.forms import add_service_errors
 from aftersales.core.history import history_for
 from aftersales.core.models import Attachment, HistoryEntry
 from aftersales.service import forms, services
@@ -236,16 +237,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _visible(request, pk))
 
 
-def _apply_errors(form: django_forms.Form, exc: DjangoValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
@@ -286,7 +277,7 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         retry.is_valid()
         return _page(request, fresh, bound={name: retry}, changes=changes, status=409)
     except DjangoValidationError as exc:
-        _apply_errors(form, exc)
+        add_service_errors(form, exc)
         messages.error(request, _("Please correct the errors below."))
         return _page(request, obj, bound={name: form}, status=400)
     except DjangoPermissionDenied as exc:
@@ -318,7 +309,7 @@ def post_message(request: HttpRequest, pk: int) -> HttpResponse:
         for upload in form.cleaned_data["attachments"]:
             services.attach(actor=request.user, request=obj, upload=upload, message=message)
     except DjangoValidationError as exc:
-        _apply_errors(form, exc)
+        add_service_errors(form, exc)
         messages.error(request, _("Please correct the errors below."))
         return _page(request, _visible(request, pk), composer=form, status=400)
     except (Conflict, DjangoPermissionDenied) as exc:
@@ -343,7 +334,7 @@ def invite_expert(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DjangoValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         except (Conflict, DjangoPermissionDenied) as exc:
             messages.error(request, getattr(exc, "message", None) or str(exc))
             return redirect("service:detail", pk=pk)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -16,10 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from aftersales.accounts.roles import scope_of
+from aftersales.core.forms import add_service_errors
 from aftersales.customers.models import Company, Equipment
 from aftersales.service import forms, services
 from aftersales.service.choices import OPEN, Status
@@ -28,21 +27,6 @@ from aftersales.service.models import ServiceRequest
 LOOKUP_LIMIT = 10
 UNIT_LIMIT = 50
 DUPLICATE_LIMIT = 10
-
-
-class RegisterForm(forms.RegisterForm):
-    """The registration form with an optional owner (accepts the request at once)."""
-
-    owner = django_forms.ModelChoiceField(
-        label=gettext_lazy("owner"),
-        queryset=forms.User.objects.none(),
-        required=False,
-        help_text=gettext_lazy("Optional: hand the request to an engineer now."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = forms.staff_choices()  # type: ignore[attr-defined]
 
 
 def _require_registrar(request: HttpRequest) -> None:
@@ -115,15 +99,13 @@ def register(request: HttpRequest) -> HttpResponse:
     _require_registrar(request)
     user: Any = request.user
     if request.method == "POST":
-        form = RegisterForm(request.POST, user=user)
+        form = forms.RegisterForm(request.POST, user=user)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
             try:
                 created = services.register_request(actor=user, data=data)
             except DjangoValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             except DjangoPermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -137,7 +119,7 @@ def register(request: HttpRequest) -> HttpResponse:
     else:
         company_id, unit_id = request.GET.get("company"), request.GET.get("unit")
         initial = {"company": company_id, "equipment": unit_id}
-        form = RegisterForm(initial=initial, user=user)
+        form = forms.RegisterForm(initial=initial, user=user)
     lookup = request.GET.get("customer_q", "")
     context = {
         "section": "register",
@@ -168,7 +150,7 @@ def customer_panel(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     company_id, unit_id = request.GET.get("company"), request.GET.get("unit")
     # The contact, site and unit choices follow the chosen company.
-    form = RegisterForm(initial={"company": company_id, "equipment": unit_id}, user=user)
+    form = forms.RegisterForm(initial={"company": company_id, "equipment": unit_id}, user=user)
     return render(
         request,
         "service/_customer_panel.html",
