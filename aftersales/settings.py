@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "aftersales.sla",
     "aftersales.portal",
     "aftersales.insight",
+    "aftersales.parts",
+    "aftersales.field",
+    "aftersales.feedback",
+    "aftersales.kpi",
 ]
 
 MIDDLEWARE = [

@@ -29,4 +29,8 @@ urlpatterns = [
     path("", include("aftersales.customers.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("", include("aftersales.insight.urls")),
+    path("", include("aftersales.field.urls")),
+    path("", include("aftersales.parts.urls")),
+    path("", include("aftersales.feedback.urls")),
+    path("", include("aftersales.kpi.urls")),
 ]

@@ -242,8 +242,29 @@ def manages_kind(user: Any, kind: DepartmentKind) -> bool:
     return Department.objects.filter(manager_id=user.pk, kind=kind).exists()
 
 
+def role_permissions() -> dict[str, list[str]]:
+    """``ROLE_PERMISSIONS`` plus what each app adds in its own ``permissions.py``.
+
+    Later apps (field, parts, feedback, kpi) keep the permissions of their models beside
+    them, in a module-level ``ROLE_PERMISSIONS`` of the same shape.
+    """
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps as global_apps
+
+    merged = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for config in global_apps.get_app_configs():
+        name = f"{config.name}.permissions"
+        if not config.name.startswith("aftersales.") or find_spec(name) is None:
+            continue
+        for role, perms in import_module(name).ROLE_PERMISSIONS.items():
+            merged.setdefault(role, []).extend(perms)
+    return merged
+
+
 def sync_roles(apps: Any = None) -> None:
-    """Create the role groups and set their permissions from ``ROLE_PERMISSIONS``."""
+    """Create the role groups and set their permissions from ``role_permissions()``."""
     from django.apps import apps as global_apps
 
     registry = apps or global_apps
@@ -251,10 +272,11 @@ def sync_roles(apps: Any = None) -> None:
     permission_model = registry.get_model("auth", "Permission")
     all_perms = list(permission_model.objects.select_related("content_type"))
     by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in all_perms}
+    table = role_permissions()
     for role in Role:
         group, _created = group_model.objects.get_or_create(name=role.value)
         wanted: list[Any] = []
-        for entry in ROLE_PERMISSIONS.get(role, []):
+        for entry in table.get(role, []):
             if entry == ALL:
                 wanted.extend(all_perms)
             elif entry == VIEW_ALL:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -44,6 +45,10 @@ from aftersales.demo.plan import (
 )
 from aftersales.demo.requests import build_categories, build_service_requests
 from aftersales.service.models import Category, ServiceRequest
+
+# Later apps add their demo records after the requests exist: each module named here has
+# ``build(world: DemoWorld, rng: random.Random) -> None``, called in this order.
+DEMO_EXTENSIONS: list[str] = []
 
 DEMO_USERNAMES: tuple[str, ...] = (
     *(s.username for s in data.STAFF),
@@ -541,4 +546,6 @@ def build_demo(*, seed: int = data.DEMO_SEED, today: dt.date | None = None) -> D
         )
         world.categories = build_categories(world)
         world.service_requests = build_service_requests(world, rng)
+        for name in DEMO_EXTENSIONS:
+            import_module(name).build(world, rng)
     return world

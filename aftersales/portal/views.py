@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.roles import scope_of
-from aftersales.core import clock
+from aftersales.core import clock, panels
 from aftersales.core.exceptions import Conflict, PermissionDenied, ValidationError
 from aftersales.core.models import Attachment, HistoryEntry
 from aftersales.customers.models import Equipment, Site
@@ -365,6 +365,7 @@ def _render_detail(
         "conflict": changes is not None,
         "changes": changes or [],
         "unsent": unsent,
+        "panels": panels.render_panels(panels.PORTAL_REQUEST, request, sr),
     }
     return render(request, "portal/detail.html", context, status=status)
 

@@ -2,7 +2,8 @@
 
 Two departments of staff: the after-sales service department (agent, engineer, manager,
 director) and an outsider department (technical, with its own engineer and manager), plus
-executive, admin, office, QC, warehouse, and portal users of two customer companies: ``acme``
+executive, admin, office, QC, warehouse, VP, business manager, the heads of production and
+purchasing, and portal users of two customer companies: ``acme``
 served by the service department, ``globex`` served by the outsider department.
 """
 
@@ -42,6 +43,12 @@ class World:
     globex_portal: User
     line: ProductLine
     model: ProductModel
+    vp: User
+    business_manager: User
+    production: Department
+    production_manager: User
+    purchasing: Department
+    purchasing_manager: User
 
     def staff(self) -> dict[str, User]:
         """Every staff actor by name."""
@@ -57,6 +64,10 @@ class World:
             "warehouse",
             "outsider_manager",
             "outsider_engineer",
+            "vp",
+            "business_manager",
+            "production_manager",
+            "purchasing_manager",
         ]
         return {n: getattr(self, n) for n in names}
 
@@ -92,6 +103,25 @@ def build_world() -> World:
     globex_contact = f.ContactFactory(
         company=globex, user=globex_portal, name="李娜", is_primary=True
     )
+    production = f.DepartmentFactory(
+        code="production", name="生产部", name_en="Production", kind=DepartmentKind.PRODUCTION
+    )
+    production_manager = f.UserFactory(
+        username="production_manager", department=production, roles=[Role.DEPARTMENT_MANAGER]
+    )
+    production.manager = production_manager
+    production.save()
+    purchasing = f.DepartmentFactory(
+        code="purchasing", name="采购部", name_en="Purchasing", kind=DepartmentKind.PURCHASING
+    )
+    purchasing_manager = f.UserFactory(
+        username="purchasing_manager", department=purchasing, roles=[Role.DEPARTMENT_MANAGER]
+    )
+    purchasing.manager = purchasing_manager
+    purchasing.save()
+    business = f.DepartmentFactory(
+        code="business", name="商务部", name_en="Business", kind=DepartmentKind.BUSINESS
+    )
     line = f.ProductLineFactory(code="pump", name="水泵", name_en="Pumps")
     model = f.ProductModelFactory(line=line, code="HP-200", warranty_months=12)
     return World(
@@ -120,6 +150,14 @@ def build_world() -> World:
         globex_portal=globex_portal,
         line=line,
         model=model,
+        vp=f.UserFactory(username="vp", roles=[Role.VP]),
+        business_manager=f.UserFactory(
+            username="business_manager", department=business, roles=[Role.BUSINESS_MANAGER]
+        ),
+        production=production,
+        production_manager=production_manager,
+        purchasing=purchasing,
+        purchasing_manager=purchasing_manager,
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
+from aftersales.core import panels
 from aftersales.customers.forms import CompanySearchForm
 from aftersales.customers.models import Company, Contact, Equipment, Project, Site
 from aftersales.customers.views.common import require_staff, warranty_on
@@ -260,6 +261,7 @@ def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "may_project": user.has_perm("customers.view_project"),
         "may_requests": may_requests,
+        "panels": panels.render_panels(panels.UNIT, request, unit),
     }
     if may_requests:
         context.update(_history(request, requests, ""))

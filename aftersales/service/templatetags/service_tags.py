@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aftersales.core import events
 from aftersales.service.choices import Status
 from aftersales.sla.choices import ClockState, TargetKind
 
@@ -59,7 +61,7 @@ def sla_badge(state: str, clock: Any = None) -> str:
     return format_html('<span class="sla {}">{}</span>', state, label)
 
 
-EVENTS = {
+EVENTS: dict[str, str | Promise] = {
     "created": gettext_lazy("registered the request"),
     "updated": gettext_lazy("changed the request"),
     "accept": gettext_lazy("accepted"),
@@ -85,6 +87,7 @@ EVENTS = {
     "sla_breached": gettext_lazy("SLA breached: escalated to the department manager"),
     "sla_escalated": gettext_lazy("SLA escalation: one step up the ladder"),
 }
+events.register(EVENTS)
 
 
 def _value(value: Any) -> str:
@@ -103,7 +106,7 @@ def _value(value: Any) -> str:
 def event_text(entry: Any) -> str:
     """What a history row says, in the reader's language: the action, then the changes that
     matter (status, owner, escalation) as before → after."""
-    label = str(EVENTS.get(entry.action, entry.action))
+    label = events.label(entry.action)
     if entry.action == "created":
         return label  # its "changes" are every initial value: the header shows them
     parts = []

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.roles import scope_of
-from aftersales.core import clock
+from aftersales.core import clock, panels
 from aftersales.core.exceptions import Conflict
 from aftersales.core.forms import add_service_errors
 from aftersales.core.history import history_for
@@ -226,6 +226,7 @@ def _page(
         "changes": changes or [],
         "warranty_ok": warranty,
         "status_label": Status(obj.status).label,
+        "panels": panels.render_panels(panels.REQUEST, request, obj),
     }
     return render(request, "service/detail.html", context, status=status)
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FieldConfig(AppConfig):
+    """Field service: trip plans and approvals, visits, service reports, costs."""
+
+    name = "aftersales.field"
+    verbose_name = _("Field service")

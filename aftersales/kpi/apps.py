@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KpiConfig(AppConfig):
+    """Scoring rules, monthly scorecards and bonuses, department KPIs."""
+
+    name = "aftersales.kpi"
+    verbose_name = _("Performance")

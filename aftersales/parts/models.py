@@ -1,0 +1,54 @@
+"""The parts catalogue, stock, requisitions, shipments, old parts, warranty decisions and
+supplier service notices (配件、三包、供应商)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.i18n import localized
+from aftersales.core.models import TimeStampedModel
+
+
+class Part(TimeStampedModel):
+    """A spare part in the catalogue: what service reports use and the warehouse stocks."""
+
+    code = models.CharField(_("part code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    unit = models.CharField(_("unit of measure"), max_length=16, default="个")
+    cost = models.DecimalField(
+        _("unit cost (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    is_wearing = models.BooleanField(_("wearing part"), default=False)
+    compatible_models = models.ManyToManyField(
+        "customers.ProductModel",
+        verbose_name=_("compatible product models"),
+        related_name="parts",
+        blank=True,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="parts_part_cost_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the current language."""
+        return localized(self.name, self.name_en)
