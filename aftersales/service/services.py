@@ -20,7 +20,7 @@ from aftersales.core.models import Attachment
 from aftersales.core.numbering import next_number
 from aftersales.core.services import add_attachment
 from aftersales.customers.models import Company
-from aftersales.service import search
+from aftersales.service import search, signals
 from aftersales.service.choices import (
     WAITING,
     CancelReason,
@@ -301,6 +301,7 @@ def _transition(
             code="invalid_transition",
         )
     _require(actor, action, current)
+    signals.check_guards(request=current, action=action, actor=actor)
     old = current.status
     current.status = rule.target or current.resume_status or Status.IN_PROGRESS
     return current, old, _clocks(current), sla.load_calendar(), clock_now()
@@ -326,6 +327,9 @@ def _finish(
         obj=request,
         changes={"status": [old, request.status], **(changes or {})},
         message=message,
+    )
+    signals.status_changed.send(
+        sender=ServiceRequest, request=request, action=action, old_status=old, actor=actor
     )
     return request
 
