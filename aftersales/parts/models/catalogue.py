@@ -1,5 +1,4 @@
-"""The parts catalogue, stock, requisitions, shipments, old parts, warranty decisions and
-supplier service notices (配件、三包、供应商)."""
+"""The parts catalogue: what service reports use and the warehouse stocks."""
 
 from __future__ import annotations
 
