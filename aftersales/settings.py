@@ -303,11 +303,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("AFTERSALES_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "INFO"}},
+    "loggers": {
+        "huey": {"level": "INFO"},
+        # WeasyPrint narrates every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Domain ---------------------------------------------------------------------------------
-AFTERSALES_COMPANY_NAME = env_str("AFTERSALES_COMPANY_NAME", "")
+# The name printed on service reports, notices and forms (the demo company by default).
+AFTERSALES_COMPANY_NAME = env_str("AFTERSALES_COMPANY_NAME", "江苏恒泰智能装备有限公司")
 AFTERSALES_DEFAULT_WARRANTY_MONTHS = env_int("AFTERSALES_DEFAULT_WARRANTY_MONTHS", 12, minimum=0)
 AFTERSALES_REOPEN_WINDOW_DAYS = env_int("AFTERSALES_REOPEN_WINDOW_DAYS", 30, minimum=0)
 AFTERSALES_SLA_SWEEP_BATCH = env_int("AFTERSALES_SLA_SWEEP_BATCH", 2000, minimum=1)
