@@ -149,8 +149,8 @@ def build(world: DemoWorld, rng: random.Random) -> None:
         # Dispatched requests get today's appointment, so engineers find them on the phone.
         start = clock_now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
         for request in ServiceRequest.objects.filter(status=Status.DISPATCHED).order_by("pk")[:8]:
-            plan = request.trip_plans.order_by("-pk").first()
-            engineers = list(plan.engineers.all()) if plan else []
+            found = request.trip_plans.order_by("-pk").first()
+            engineers = list(found.engineers.all()) if found else []
             if not engineers or request.owner is None:
                 continue
             visits.schedule_visit(
@@ -160,5 +160,5 @@ def build(world: DemoWorld, rng: random.Random) -> None:
                 window_start=start,
                 window_end=start + dt.timedelta(hours=2),
                 note="已与客户电话确认到场时间",
-                trip_plan=plan,
+                trip_plan=found,
             )

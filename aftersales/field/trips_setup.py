@@ -3,12 +3,13 @@ the dispatch guard, the request page's panel, timeline labels and notification t
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core import events, notifications, panels
 from aftersales.service import signals
 
-EVENTS = {
+EVENTS: dict[str, str | Promise] = {
     "trip_planned": _("put the request on a trip plan"),
     "trip_submitted": _("submitted the trip plan for approval"),
     "trip_step_approved": _("approved the trip plan"),

@@ -148,7 +148,7 @@ class TripPlanQuerySet(models.QuerySet):
             Q(department_id__in=scope.department_ids)
             | Q(planner_id=scope.user_id)
             | Q(
-                pk__in=TripPlan.engineers.through.objects.filter(user_id=scope.user_id).values(
+                pk__in=TripPlan.engineers.through.objects.filter(user_id=scope.user_id or 0).values(
                     "tripplan_id"
                 )
             )

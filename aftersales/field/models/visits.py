@@ -29,7 +29,7 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(request__in=ServiceRequest.objects.visible_to(user).values("pk"))
 
 
-def _coordinate(name: str, limit: int) -> models.DecimalField:
+def _coordinate(name: Any, limit: int) -> models.DecimalField:
     return models.DecimalField(
         name,
         max_digits=9,

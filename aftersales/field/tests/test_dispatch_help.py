@@ -4,6 +4,7 @@ deadline, least busy; the deadline shows beside each."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -25,9 +26,9 @@ pytestmark = pytest.mark.django_db
 def test_engineers_rank_by_certification_then_workload_with_the_deadline(world: World) -> None:
     world.acme.tier = Tier.KEY
     world.acme.save()
-    busy = f.UserFactory(username="busy", department=world.service, roles=[Role.ENGINEER])
-    free = f.UserFactory(username="free", department=world.service, roles=[Role.ENGINEER])
-    idle = f.UserFactory(username="idle", department=world.service, roles=[Role.ENGINEER])
+    busy: Any = f.UserFactory(username="busy", department=world.service, roles=[Role.ENGINEER])
+    free: Any = f.UserFactory(username="free", department=world.service, roles=[Role.ENGINEER])
+    idle: Any = f.UserFactory(username="idle", department=world.service, roles=[Role.ENGINEER])
     unit = f.EquipmentFactory(company=world.acme, product_model=world.model)
     today = dt.date.today()
     for engineer in [busy, free]:

@@ -4,6 +4,7 @@ read-only pages of the approval chains and engineers' skills."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -356,8 +357,8 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
         form = PlanForm(
             initial={
-                "departure_at": now + timezone.timedelta(hours=1),
-                "return_at": now + timezone.timedelta(hours=9),
+                "departure_at": now + dt.timedelta(hours=1),
+                "return_at": now + dt.timedelta(hours=9),
                 "work_content": "\n".join(f"{r.number} {r.title}" for r in chosen),
                 "site": first.site_id,
                 "scope": TripScope.OUT_OF_TOWN,

@@ -55,7 +55,7 @@ class VisitForm(forms.Form):
         self.fields["engineers"].queryset = engineer_choices()  # type: ignore[attr-defined]
 
 
-def _position(label: str) -> forms.DecimalField:
+def _position(label: Any) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         max_digits=9,
@@ -129,7 +129,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
     )
     end_of_today = start + dt.timedelta(days=1)
     for visit in rows:
-        visit.vforms = _forms_for(user, visit)  # type: ignore[attr-defined]
+        visit.vforms = _forms_for(user, visit)
     context = {
         "section": "my-visits",
         "today": [v for v in rows if v.window_start < end_of_today],
