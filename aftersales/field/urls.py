@@ -13,6 +13,7 @@ urlpatterns: list[Any] = [
     path("trips/register/", trips.departures, name="trip-register"),
     path("trips/new/", trips.plan_new, name="trip-new"),
     path("trips/chains/", trips.chains, name="trip-chains"),
+    path("trips/suggest/", trips.suggestions, name="trip-suggest"),
     path("trips/skills/", trips.skills, name="trip-skills"),
     path("trips/<int:pk>/", trips.plan_detail, name="trip-detail"),
     path("trips/<int:pk>/edit/", trips.plan_edit, name="trip-edit"),

@@ -115,6 +115,22 @@ def test_a_rejection_without_comment_names_the_comment_field(world: World, clien
         f"/trips/{plan.pk}/reject/", {"decide-version": plan.version, "decide-comment": ""}
     )
     assert response.status_code == 400 and b"comment_error" in response.content
+    client.post(
+        f"/trips/{plan.pk}/reject/",
+        {"decide-version": plan.version, "decide-comment": "请加派一名工程师"},
+    )
+    page = client.get(f"/trips/{plan.pk}/").content.decode()
+    assert "data-rejection" in page and "请加派一名工程师" in page
+
+
+def test_suggestions_follow_the_period_being_planned(world: World, client) -> None:
+    request = new_request(world, owner=world.engineer)
+    client.force_login(world.manager)
+    url = f"/trips/suggest/?request={request.pk}"
+    page = client.get(url + "&departure_at=2026-12-10T09:00&return_at=2026-12-10T18:00")
+    assert b'data-suggestion="engineer"' in page.content
+    empty = client.get(url + "&departure_at=2026-12-10T09:00&return_at=2026-12-10T08:00")
+    assert b"data-suggestion" not in empty.content
 
 
 def test_the_register_filters_and_exports(world: World, client) -> None:

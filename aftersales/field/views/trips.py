@@ -389,12 +389,44 @@ def _plan_form_page(
             "chosen": chosen,
             "plan": plan,
             "suggestions": suggestions,
-            "line": chosen[0].equipment.product_model.line
-            if chosen[0].equipment_id and chosen[0].equipment
-            else None,
+            "line": _line(chosen[0]),
         },
         status=status or (400 if form.is_bound and not form.is_valid() else 200),
     )
+
+
+class PeriodForm(forms.Form):
+    """The planned period, as the plan form sends it while being filled in."""
+
+    departure_at = forms.DateTimeField()
+    return_at = forms.DateTimeField()
+
+
+@login_required
+@require_GET
+def suggestions(request: HttpRequest) -> HttpResponse:
+    """The suggested engineers for the requests and period being planned (htmx partial)."""
+    user = _staff(request)
+    chosen = _requests_from(request, user)
+    period = PeriodForm(request.GET)
+    rows: list[Any] = []
+    if period.is_valid() and period.cleaned_data["return_at"] > period.cleaned_data["departure_at"]:
+        rows = suggest_engineers(
+            request=chosen[0],
+            start=period.cleaned_data["departure_at"],
+            end=period.cleaned_data["return_at"],
+        )
+    return render(
+        request,
+        "field/trip_suggestions.html",
+        {"suggestions": rows, "line": _line(chosen[0])},
+    )
+
+
+def _line(request: ServiceRequest) -> Any:
+    if request.equipment_id and request.equipment:
+        return request.equipment.product_model.line
+    return None
 
 
 def _initial_time(form: PlanForm, name: str) -> Any:
