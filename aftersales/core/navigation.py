@@ -55,6 +55,10 @@ def _managers(user: Any) -> bool:
     return scope_of(user).has_role(*MANAGERS)
 
 
+def _trips(user: Any) -> bool:
+    return _staff(user) and user.has_perm("field.view_tripplan")
+
+
 def _portal(user: Any) -> bool:
     return scope_of(user).is_portal
 
@@ -67,6 +71,8 @@ ENTRIES: list[Entry] = [
     Entry("service:my-work", _("My work"), _engineer, "my-work"),
     Entry("service:workspace", _("Requests"), _staff, "requests"),
     Entry("service:register", _("Register"), _registers, "register"),
+    Entry("field:my-visits", _("My visits"), _engineer, "my-visits"),
+    Entry("field:trip-list", _("Trip plans"), _trips, "trips"),
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),

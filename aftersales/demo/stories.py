@@ -19,6 +19,7 @@ from aftersales.accounts.models import User
 from aftersales.customers.choices import Tier
 from aftersales.customers.models import Contact, Equipment, Site
 from aftersales.demo import request_data as rd
+from aftersales.field.demo_trips import dispatch_through_plan
 from aftersales.service import services
 from aftersales.service.choices import CancelReason, Channel, Priority, RequestType, Status
 from aftersales.service.models import Category, ServiceRequest
@@ -438,8 +439,9 @@ class Story:
             yield self.later(60, 2 * 1440)
             low, high = TRAVEL_HOURS.get(plan.region, TRAVEL_HOURS["local"])
             arrival = self.hours(self.t + dt.timedelta(hours=rng.uniform(low, high)), OFFICE)
-        self.req = services.dispatch(
-            actor=self.owner, request=self.r, expected_version=self.r.version
+        # A request is dispatched by approving its trip plan (出差计划).
+        self.req = dispatch_through_plan(
+            request=self.r, planner=self.owner, rng=rng, local=plan.region == "local"
         )
         if rng.random() < 0.15:
             yield self.later(5, 30, ANYTIME)

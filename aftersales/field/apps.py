@@ -7,3 +7,8 @@ class FieldConfig(AppConfig):
 
     name = "aftersales.field"
     verbose_name = _("Field service")
+
+    def ready(self) -> None:
+        from aftersales.field import trips_setup
+
+        trips_setup.ready()

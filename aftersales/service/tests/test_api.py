@@ -77,8 +77,10 @@ def test_transition_actions_and_their_conflicts(api, world: World) -> None:
     api.force_authenticate(world.engineer)
     started = api.post(url + "start/", {"version": accepted.json()["version"]}, format="json")
     assert started.status_code == 200 and started.json()["status"] == "in_progress"
-    dispatched = api.post(url + "dispatch/", {"version": started.json()["version"]}, format="json")
-    assert dispatched.status_code == 200 and dispatched.json()["status"] == "dispatched"
+    # Dispatching is approving a trip plan (field): by hand it is refused.
+    refused = api.post(url + "dispatch/", {"version": started.json()["version"]}, format="json")
+    assert refused.status_code == 400 and refused.json()["non_field_errors"]
+    assert ServiceRequest.objects.get(pk=data["id"]).status == "in_progress"
 
 
 def test_forbidden_role_gets_403(api, world: World) -> None:

@@ -13,6 +13,7 @@ from aftersales.service.choices import MessageKind, Status
 from aftersales.service.models import Message, ServiceRequest
 from aftersales.service.tests.conftest import at
 from aftersales.service.transitions import TRANSITIONS, allowed_actions
+from aftersales.testing.trips import dispatch_by_plan
 from aftersales.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_acceptance_names_one_owner_and_notifies_them(world: World, register) ->
 def test_full_happy_path_writes_one_history_row_per_transition(world: World, register) -> None:
     request = _accepted(world, register)
     request = s.start_work(actor=world.engineer, request=request, expected_version=request.version)
-    request = s.dispatch(actor=world.engineer, request=request, expected_version=request.version)
+    request = dispatch_by_plan(world, request)
     request = s.arrive(actor=world.engineer, request=request, expected_version=request.version)
     request = s.resolve(
         actor=world.engineer,

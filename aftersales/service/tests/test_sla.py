@@ -18,6 +18,7 @@ from aftersales.service.tests.conftest import at
 from aftersales.sla.choices import ClockState, EscalationLevel, TargetKind
 from aftersales.sla.models import CalendarOverride, Clock, WorkingHours
 from aftersales.sla.sweep import sweep
+from aftersales.testing.trips import dispatch_by_plan
 from aftersales.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -148,9 +149,7 @@ def test_arrival_meets_the_on_site_clock(world, register) -> None:
         request = s.accept_request(
             actor=world.agent, request=register(), expected_version=None, owner=world.engineer
         )
-        request = s.dispatch(
-            actor=world.engineer, request=request, expected_version=request.version
-        )
+        request = dispatch_by_plan(world, request)
     with time_machine.travel(at("2026-04-07 10:30"), tick=False):
         request = s.arrive(actor=world.engineer, request=request, expected_version=request.version)
     arrival = clock(request, TargetKind.ARRIVAL)
@@ -164,9 +163,7 @@ def test_late_arrival_is_met_but_breached(world, register) -> None:
         request = s.accept_request(
             actor=world.agent, request=register(), expected_version=None, owner=world.engineer
         )
-        request = s.dispatch(
-            actor=world.engineer, request=request, expected_version=request.version
-        )
+        request = dispatch_by_plan(world, request)
     with time_machine.travel(at("2026-04-07 12:00"), tick=False):
         request = s.arrive(actor=world.engineer, request=request, expected_version=request.version)
     arrival = clock(request, TargetKind.ARRIVAL)

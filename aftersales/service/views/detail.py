@@ -59,7 +59,7 @@ def _wait(status: str) -> Callable[..., Any]:
 PAGE_ACTIONS: dict[str, PageAction] = {
     "accept": PageAction(gettext_lazy("Accept"), forms.AcceptForm, services.accept_request, True),
     "start": PageAction(gettext_lazy("Start work"), forms.VersionForm, services.start_work, True),
-    "dispatch": PageAction(gettext_lazy("Dispatch"), forms.VersionForm, services.dispatch),
+    # No "dispatch": a request is dispatched by approving its trip plan (field app).
     "arrive": PageAction(gettext_lazy("Arrived on site"), forms.ArriveForm, services.arrive, True),
     "wait_customer": PageAction(
         gettext_lazy("Wait for customer"), forms.ReasonForm, _wait(Status.WAITING_CUSTOMER)
