@@ -7,3 +7,18 @@ class FieldConfig(AppConfig):
 
     name = "aftersales.field"
     verbose_name = _("Field service")
+
+    def ready(self) -> None:
+        from aftersales.core import panels
+        from aftersales.field.views import reports
+
+        panels.register(
+            panels.REQUEST,
+            panels.Panel("field-reports", "field/report_panel.html", reports.request_panel, 40),
+        )
+        panels.register(
+            panels.PORTAL_REQUEST,
+            panels.Panel(
+                "field-reports", "field/report_portal_panel.html", reports.portal_panel, 40
+            ),
+        )
