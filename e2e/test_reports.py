@@ -82,6 +82,7 @@ def test_engineer_writes_customer_signs_manager_signs_off_pdf_downloads(
     expect(phone.locator("[data-customer-signature]")).to_be_visible()
 
     report = ServiceReport.objects.get()
+    assert report.customer_signature is not None
     assert bytes(report.customer_signature).startswith(b"\x89PNG")
 
     # The manager signs it off on a desktop, drawing a signature too.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -73,20 +73,19 @@ class BaseLineFormSet(forms.BaseFormSet):
         self.choice_field = choice_field
         super().__init__(*args, **kwargs)
 
-    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
         form.fields[self.choice_field].queryset = self.choices  # type: ignore[attr-defined]
-        return form
-
-    @property
-    def empty_form(self) -> forms.Form:
-        form = super().empty_form
-        form.fields[self.choice_field].queryset = self.choices  # type: ignore[attr-defined]
-        return form
 
 
-LabourFormSet = forms.formset_factory(LabourForm, formset=BaseLineFormSet, extra=1, can_delete=True)
-PartFormSet = forms.formset_factory(PartLineForm, formset=BaseLineFormSet, extra=1, can_delete=True)
+LabourFormSet = cast(
+    type[BaseLineFormSet],
+    forms.formset_factory(LabourForm, formset=BaseLineFormSet, extra=1, can_delete=True),
+)
+PartFormSet = cast(
+    type[BaseLineFormSet],
+    forms.formset_factory(PartLineForm, formset=BaseLineFormSet, extra=1, can_delete=True),
+)
 
 
 def _png(value: str, *, required: bool) -> bytes | None:

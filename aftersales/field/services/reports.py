@@ -199,10 +199,10 @@ def clean_signature(png: bytes, *, field: str = "signature") -> bytes:
     if len(png) > MAX_SIGNATURE_BYTES or not png.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ValidationError({field: _("The signature is not a valid image.")})
     try:
-        image = Image.open(io.BytesIO(png))
-        if max(image.size) > MAX_SIGNATURE_SIDE:
+        opened = Image.open(io.BytesIO(png))
+        if max(opened.size) > MAX_SIGNATURE_SIDE:
             raise ValidationError({field: _("The signature is not a valid image.")})
-        image = image.convert("RGBA")
+        image = opened.convert("RGBA")
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ValidationError({field: _("The signature is not a valid image.")}) from exc
     flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
