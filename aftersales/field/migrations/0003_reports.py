@@ -310,14 +310,16 @@ POSTGRES = [
 BEGIN
     IF TG_OP = 'DELETE' THEN
         IF OLD.status IN {FROZEN} THEN
-            RAISE EXCEPTION 'an effective service report is immutable';
+            RAISE EXCEPTION 'an effective service report is immutable'
+            USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN OLD;
     END IF;
     IF OLD.status IN {FROZEN} AND ({_changed("NEW", "OLD", "IS DISTINCT FROM")}
         OR (OLD.status = 'superseded' AND NEW.status <> 'superseded')
         OR (OLD.status = 'effective' AND NEW.status NOT IN {FROZEN})) THEN
-        RAISE EXCEPTION 'an effective service report is immutable';
+        RAISE EXCEPTION 'an effective service report is immutable'
+            USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN NEW;
 END;
@@ -330,7 +332,8 @@ DECLARE
 BEGIN
     IF TG_OP = 'INSERT' THEN report_id := NEW.report_id; ELSE report_id := OLD.report_id; END IF;
     IF (SELECT status FROM field_servicereport WHERE id = report_id) IN {FROZEN} THEN
-        RAISE EXCEPTION 'an effective service report is immutable';
+        RAISE EXCEPTION 'an effective service report is immutable'
+            USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
     RETURN NEW;

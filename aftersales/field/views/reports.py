@@ -629,7 +629,9 @@ def request_panel(request: HttpRequest, obj: ServiceRequest) -> dict[str, Any] |
         .select_related("author")
         .order_by("number", "revision")
     )
-    visits = list(Visit.objects.filter(request=obj).order_by("-window_start"))
+    visits = list(
+        Visit.objects.filter(request=obj).prefetch_related("engineers").order_by("-window_start")
+    )
     on_visit = any(user.pk in {e.pk for e in v.engineers.all()} for v in visits)
     can_write = user.has_perm("field.add_servicereport") and (obj.owner_id == user.pk or on_visit)
     return {"reports": reports, "visits": visits, "can_write": can_write}
