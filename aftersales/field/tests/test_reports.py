@@ -468,3 +468,17 @@ def test_portal_users_see_only_their_companys_effective_reports(world):
     staff = set(ServiceReport.objects.visible_to(world.manager))
     assert staff == {draft, effective}
     assert not ServiceReport.objects.visible_to(world.outsider_engineer).exists()
+
+
+def test_taking_a_report_back_to_draft_voids_the_open_link(world):
+    report = submitted(world)
+    sent = svc.send_confirmation(actor=world.engineer, report=report)
+    report.refresh_from_db()
+    report = svc.withdraw_report(
+        actor=world.engineer, report=report, expected_version=report.version
+    )
+    assert report.status == ReportStatus.DRAFT
+    assert actions(report)[-1] == "withdraw"
+    assert ReportConfirmation.objects.get().revoked_at is not None
+    with pytest.raises(Conflict):
+        svc.confirm_by_link(token=sent.token, signer_name="张伟")
