@@ -51,6 +51,10 @@ def _customers(user: Any) -> bool:
     return not scope_of(user).is_portal and user.has_perm("customers.view_company")
 
 
+def _reports(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("field.view_servicereport")
+
+
 def _managers(user: Any) -> bool:
     return scope_of(user).has_role(*MANAGERS)
 
@@ -74,6 +78,7 @@ ENTRIES: list[Entry] = [
     Entry("field:my-visits", _("My visits"), _engineer, "my-visits"),
     Entry("field:trip-list", _("Trip plans"), _trips, "trips"),
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
+    Entry("field:report-list", _("Service reports"), _reports, "reports"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),

@@ -12,3 +12,17 @@ class FieldConfig(AppConfig):
         from aftersales.field import trips_setup
 
         trips_setup.ready()
+
+        from aftersales.core import panels
+        from aftersales.field.views import reports
+
+        panels.register(
+            panels.REQUEST,
+            panels.Panel("field-reports", "field/report_panel.html", reports.request_panel, 40),
+        )
+        panels.register(
+            panels.PORTAL_REQUEST,
+            panels.Panel(
+                "field-reports", "field/report_portal_panel.html", reports.portal_panel, 40
+            ),
+        )

@@ -1,7 +1,8 @@
 """Model permissions of field service per role (merged by ``accounts.roles.role_permissions``).
 
-Trip plans and visits are changed through their services, which check the roles and steps
-themselves; these permissions open the read views and the admin's reference data."""
+Trip plans, visits and reports are changed through their services, which check the roles and
+steps themselves; these permissions open the read views and the admin's reference data. Each
+topic keeps its own table; ``ROLE_PERMISSIONS`` is their union."""
 
 from aftersales.accounts.choices import Role
 
@@ -14,7 +15,7 @@ _TRIPS_VIEW = [
     "field.view_engineerskill",
 ]
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
+_TRIPS: dict[str, list[str]] = {
     Role.SERVICE_DIRECTOR: [
         *_TRIPS_VIEW,
         "field.add_engineerskill",
@@ -28,3 +29,41 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ENGINEER: [*_TRIPS_VIEW, "field.add_tripplan", "field.change_tripplan"],
     Role.QC: list(_TRIPS_VIEW),
 }
+
+_REPORT_VIEW = ["field.view_servicereport", "field.view_reportlabour", "field.view_reportpart"]
+
+_REPORTS: dict[str, list[str]] = {
+    # Service reports: engineers write them, the department manager signs them off, management
+    # reviews them; the office reads them for return visits.
+    Role.ENGINEER: [
+        *_REPORT_VIEW,
+        "field.add_servicereport",
+        "field.change_servicereport",
+    ],
+    Role.DEPARTMENT_MANAGER: [
+        *_REPORT_VIEW,
+        "field.add_servicereport",
+        "field.change_servicereport",
+        "field.sign_off_servicereport",
+        "field.review_servicereport",
+    ],
+    Role.SERVICE_DIRECTOR: [*_REPORT_VIEW, "field.review_servicereport"],
+    Role.EXECUTIVE: ["field.review_servicereport"],
+    Role.VP: ["field.review_servicereport"],
+    Role.AGENT: [*_REPORT_VIEW],
+    Role.OFFICE: [*_REPORT_VIEW],
+    Role.QC: [*_REPORT_VIEW],
+    Role.CUSTOMER: ["field.view_servicereport"],
+}
+
+
+def _union(*tables: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for table in tables:
+        for role, perms in table.items():
+            merged.setdefault(role, [])
+            merged[role] += [p for p in perms if p not in merged[role]]
+    return merged
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = _union(_TRIPS, _REPORTS)

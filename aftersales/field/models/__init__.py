@@ -1,6 +1,11 @@
 """Field service models, one module per topic."""
 
-from aftersales.field.models.reports import ReportLabour, ReportPart, ServiceReport
+from aftersales.field.models.reports import (
+    ReportConfirmation,
+    ReportLabour,
+    ReportPart,
+    ServiceReport,
+)
 from aftersales.field.models.trips import (
     ApprovalChain,
     ApprovalChainStep,
@@ -14,6 +19,7 @@ __all__ = [
     "ApprovalChain",
     "ApprovalChainStep",
     "EngineerSkill",
+    "ReportConfirmation",
     "ReportLabour",
     "ReportPart",
     "ServiceReport",

@@ -1,0 +1,1 @@
+"""Use cases of field service, one module per topic."""

@@ -1,0 +1,1 @@
+"""Forms of the field pages, one module per topic."""
