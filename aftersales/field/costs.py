@@ -25,6 +25,7 @@ from aftersales.core.i18n import localized
 from aftersales.customers.models import Company
 from aftersales.field.choices import ReportStatus
 from aftersales.field.models.costs import (
+    CENT,
     CostKind,
     CostLine,
     CostQuerySet,
@@ -100,6 +101,13 @@ _EXPENSE_KEY = {
 }
 
 
+def _cents(value: Decimal | None) -> Decimal:
+    """A sum of two-place amounts as an exact two-place Decimal. SQLite adds decimals as
+    floats and hands back e.g. 12.3500000000000; the sum of whole cents is whole cents, so
+    this only normalises the representation (it is not a second rounding)."""
+    return (value or ZERO).quantize(CENT)
+
+
 def effective_lines() -> LineQuerySet[CostLine]:
     """Cost lines that count: those of effective reports (not superseded revisions)."""
     return CostLine.objects.filter(report__status=ReportStatus.EFFECTIVE)
@@ -133,12 +141,12 @@ def _grouped(
     ):
         figures = found.setdefault(row[line_key], Figures())
         if row["kind"] == CostKind.LABOUR:
-            figures.labour += row["amount"]
-            figures.hours += row["quantity"]
+            figures.labour += _cents(row["amount"])
+            figures.hours += _cents(row["quantity"])
         else:
-            figures.parts += row["amount"]
+            figures.parts += _cents(row["amount"])
     for row in expenses.order_by().values(expense_key).annotate(amount=Sum("amount")):
-        found.setdefault(row[expense_key], Figures()).expenses += row["amount"]
+        found.setdefault(row[expense_key], Figures()).expenses += _cents(row["amount"])
     return found
 
 
@@ -246,7 +254,9 @@ def _consumption(year: int, department_ids: list[int] | None) -> dict[int | None
     found: dict[int | None, Decimal] = {}
     for queryset in (lines, expenses):
         for row in queryset.order_by().values("department_id").annotate(amount=Sum("amount")):
-            found[row["department_id"]] = found.get(row["department_id"], ZERO) + row["amount"]
+            found[row["department_id"]] = found.get(row["department_id"], ZERO) + _cents(
+                row["amount"]
+            )
     return found
 
 
@@ -290,7 +300,7 @@ def department_cost(department: Department, year: int, month: int | None = None)
     )
     total = ZERO
     for queryset in (lines, expenses):
-        total += queryset.aggregate(amount=Sum("amount"))["amount"] or ZERO
+        total += _cents(queryset.aggregate(amount=Sum("amount"))["amount"])
     return total
 
 

@@ -17,7 +17,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from aftersales.core.i18n import localized
 from aftersales.core.models import TimeStampedModel
@@ -50,10 +49,10 @@ class ClaimStatus(models.TextChoices):
     """A claim is decided by the department manager, then paid; a rejected one is final and
     frees its expenses for a new claim."""
 
-    SUBMITTED = "submitted", pgettext_lazy("claim", "Submitted")
-    APPROVED = "approved", pgettext_lazy("claim", "Approved")
-    REJECTED = "rejected", pgettext_lazy("claim", "Rejected")
-    PAID = "paid", pgettext_lazy("claim", "Paid")
+    SUBMITTED = "submitted", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PAID = "paid", _("Paid")
 
 
 # action → (from statuses, to status)

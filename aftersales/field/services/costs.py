@@ -62,6 +62,8 @@ _MAGIC: dict[str, tuple[bytes, ...]] = {
     "webp": (b"RIFF",),
 }
 _LEADS = (Role.ADMIN, Role.SERVICE_DIRECTOR)
+# The history action each claim transition writes.
+HISTORY_ACTIONS = {"approve": "claim_approved", "reject": "claim_rejected", "pay": "claim_paid"}
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -540,7 +542,7 @@ def _transition(
             ClaimLine.objects.filter(claim=current).update(live=False)
         record(
             actor=actor,
-            action=action,
+            action=HISTORY_ACTIONS[action],
             obj=current,
             changes={"status": [before, target]},
             message=comment.strip(),

@@ -230,8 +230,10 @@ def test_the_department_manager_approves_then_the_office_pays_with_history(
     )
     claim = s.mark_claim_paid(actor=world.office, claim=claim, expected_version=claim.version)
     assert claim.status == ClaimStatus.PAID and claim.paid_at is not None
-    assert [e.action for e in history_for(claim)] == ["pay", "approve", "created"]
-    assert history_for(claim).get(action="approve").changes == {"status": ["submitted", "approved"]}
+    assert [e.action for e in history_for(claim)] == ["claim_paid", "claim_approved", "created"]
+    assert history_for(claim).get(action="claim_approved").changes == {
+        "status": ["submitted", "approved"]
+    }
 
 
 def test_who_may_not_decide_a_claim(world: World, job) -> None:
@@ -280,7 +282,7 @@ def test_a_rejection_needs_a_comment_and_frees_the_expenses(world: World, job) -
         actor=world.manager, claim=claim, expected_version=claim.version, comment="缺住宿发票"
     )
     assert claim.status == ClaimStatus.REJECTED
-    assert history_for(claim).get(action="reject").message == "缺住宿发票"
+    assert history_for(claim).get(action="claim_rejected").message == "缺住宿发票"
     again = s.submit_claim(actor=world.engineer, report=report, expenses=expenses)
     assert again.status == ClaimStatus.SUBMITTED and claim.lines.count() == 2
 
