@@ -67,6 +67,14 @@ def _portal(user: Any) -> bool:
     return scope_of(user).is_portal
 
 
+def _costs(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("field.view_costs")
+
+
+def _expenses(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("field.view_expense")
+
+
 def _admin(user: Any) -> bool:
     return bool(user.is_staff)
 
@@ -80,6 +88,8 @@ ENTRIES: list[Entry] = [
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
     Entry("field:report-list", _("Service reports"), _reports, "reports"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
+    Entry("field:cost-report", _("Costs"), _costs, "costs"),
+    Entry("field:expense-list", _("Expenses"), _expenses, "expenses"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),
 ]

@@ -26,3 +26,11 @@ class FieldConfig(AppConfig):
                 "field-reports", "field/report_portal_panel.html", reports.portal_panel, 40
             ),
         )
+
+        # Costs: price each report as it takes effect; the request page's cost panel.
+        from aftersales.field.services.costs import on_report_effective
+        from aftersales.field.signals import report_effective
+        from aftersales.field.views.costs import register_panels
+
+        report_effective.connect(on_report_effective, dispatch_uid="field.costs.price_report")
+        register_panels()

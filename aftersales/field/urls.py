@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import path
 
-from aftersales.field.views import reports, trips, visits
+from aftersales.field.views import cost_expenses, costs, reports, trips, visits
 
 app_name = "field"
 
@@ -40,4 +40,17 @@ urlpatterns: list[Any] = [
     path("reports/<int:pk>/revise/", reports.report_revise, name="report-revise"),
     path("reports/<int:pk>/review/", reports.report_review, name="report-review"),
     path("reports/<int:pk>/pdf/", reports.report_pdf, name="report-pdf"),
+    # Costs (费用): reports, budgets, grades, expenses and reimbursement claims.
+    path("costs/", costs.cost_report, name="cost-report"),
+    path("costs/budgets/", costs.budgets, name="cost-budgets"),
+    path("costs/grades/", costs.grades, name="cost-grades"),
+    path("costs/expenses/", cost_expenses.expense_list, name="expense-list"),
+    path("costs/expenses/<int:pk>/", cost_expenses.expense_detail, name="expense-detail"),
+    path("costs/expenses/<int:pk>/receipt/", cost_expenses.expense_receipt, name="expense-receipt"),
+    path("costs/expenses/<int:pk>/remove/", cost_expenses.expense_remove, name="expense-remove"),
+    path("costs/claims/", cost_expenses.claim_list, name="claim-list"),
+    path("costs/claims/<int:pk>/", cost_expenses.claim_detail, name="claim-detail"),
+    path("costs/claims/<int:pk>/<slug:action>/", cost_expenses.claim_act, name="claim-act"),
+    path("requests/<int:pk>/expenses/new/", cost_expenses.expense_new, name="expense-new"),
+    path("requests/<int:pk>/claims/new/", cost_expenses.claim_new, name="claim-new"),
 ]

@@ -1,0 +1,99 @@
+"""Small builders for the cost tests: grades with rates, parts, effective reports made
+directly with the skeleton models (the report workflow belongs to another module; these
+send ``report_effective`` as its sign-off does), receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from aftersales.accounts.models import User
+from aftersales.field.choices import ReportStatus
+from aftersales.field.models import ReportLabour, ReportPart, ServiceReport
+from aftersales.field.models.costs import EngineerGrade, Grade, GradeRate
+from aftersales.field.signals import report_effective
+from aftersales.parts.models import Part
+from aftersales.service.models import ServiceRequest
+
+_numbers = itertools.count(1)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def at(text: str) -> dt.datetime:
+    """An aware moment in the local zone, from 'YYYY-MM-DD HH:MM'."""
+    return timezone.make_aware(dt.datetime.fromisoformat(text))
+
+
+def grade(
+    engineers: Iterable[User],
+    *,
+    code: str,
+    rate: str,
+    since: dt.date = dt.date(2020, 1, 1),
+    by: User,
+) -> Grade:
+    """A grade with one rate from ``since``, given to ``engineers``."""
+    g = Grade.objects.create(code=code, name=f"{code}级工程师", name_en=f"Grade {code}")
+    GradeRate.objects.create(
+        grade=g,
+        effective_from=since,
+        hourly_rate=Decimal(rate),
+        created_by=by,
+        created_at=timezone.now(),
+    )
+    for engineer in engineers:
+        EngineerGrade.objects.update_or_create(engineer=engineer, defaults={"grade": g})
+    return g
+
+
+def part(code: str, cost: str) -> Part:
+    """A catalogue part at ``cost``."""
+    return Part.objects.create(code=code, name=f"配件{code}", cost=Decimal(cost))
+
+
+def report(
+    request: ServiceRequest,
+    *,
+    author: User,
+    labour: dict[User, str] | None = None,
+    parts: Iterable[tuple[Part, str]] = (),
+    status: str = ReportStatus.EFFECTIVE,
+    effective_at: dt.datetime | None = None,
+    revises: ServiceReport | None = None,
+    actor: Any = None,
+) -> ServiceReport:
+    """A service report of ``request``; an effective one is announced like a sign-off."""
+    effective = status == ReportStatus.EFFECTIVE
+    made = ServiceReport.objects.create(
+        number=revises.number if revises else f"FR-T{next(_numbers):05d}",
+        revision=revises.revision + 1 if revises else 1,
+        revises=revises,
+        request=request,
+        author=author,
+        status=status,
+        effective_at=(effective_at or timezone.now()) if effective else None,
+        work_done="更换机械密封",
+    )
+    for engineer, hours in (labour or {author: "1"}).items():
+        ReportLabour.objects.create(report=made, engineer=engineer, hours=Decimal(hours))
+    for p, quantity in parts:
+        ReportPart.objects.create(report=made, part=p, quantity=Decimal(quantity))
+    if effective:
+        if revises is not None:
+            ServiceReport.objects.filter(pk=revises.pk).update(status=ReportStatus.SUPERSEDED)
+        report_effective.send(sender=ServiceReport, report=made, actor=actor)
+    return made
+
+
+def receipt(name: str = "发票.png", content: bytes = PNG) -> SimpleUploadedFile:
+    """An uploaded receipt."""
+    kind = "application/pdf" if name.endswith(".pdf") else "image/png"
+    return SimpleUploadedFile(name, content, content_type=kind)
