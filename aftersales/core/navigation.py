@@ -59,6 +59,10 @@ def _portal(user: Any) -> bool:
     return scope_of(user).is_portal
 
 
+def _parts(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("parts.view_requisition")
+
+
 def _admin(user: Any) -> bool:
     return bool(user.is_staff)
 
@@ -68,6 +72,7 @@ ENTRIES: list[Entry] = [
     Entry("service:workspace", _("Requests"), _staff, "requests"),
     Entry("service:register", _("Register"), _registers, "register"),
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
+    Entry("parts:requisition-list", _("Parts"), _parts, "parts"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),
