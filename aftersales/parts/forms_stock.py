@@ -20,7 +20,7 @@ from aftersales.parts.choices_stock import (
 )
 from aftersales.parts.models import Part, Warehouse
 
-QTY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
+QTY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
 LINES = 5
 
 
@@ -141,7 +141,7 @@ class RequisitionForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for i in range(2, LINES + 1):
             part, qty = data.get(f"part_{i}"), data.get(f"quantity_{i}")
             if part and not qty and f"quantity_{i}" not in self.errors:

@@ -15,7 +15,7 @@ from aftersales.core.i18n import localized
 from aftersales.core.models import AppendOnlyError, TimeStampedModel
 from aftersales.parts.choices_stock import MovementKind, Purpose, ReservationStatus
 
-QTY = {"max_digits": 12, "decimal_places": 2}
+QTY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0")
 
 

@@ -13,7 +13,7 @@ from django.db.models import Sum
 
 from aftersales.core.exceptions import ValidationError
 from aftersales.parts.choices_stock import Purpose, RequisitionStatus, ReservationStatus
-from aftersales.parts.models import Reservation, StockBalance, StockMovement
+from aftersales.parts.models import Requisition, Reservation, StockBalance, StockMovement
 from aftersales.parts.services import stock
 from aftersales.parts.tests.stock_helpers import approved, part, requisition, stocked, warehouse
 from aftersales.testing.world import World
@@ -70,8 +70,8 @@ def test_service_wins_the_last_units_against_production(world: World) -> None:
     reqs = [requisition(world, main, [(seal, 1)]) for _ in range(3)]
     outcomes: list[str] = []
 
-    def service(req: object) -> Callable[[], None]:
-        return lambda: outcomes.append(approved(world, req).status)  # type: ignore[arg-type]
+    def service(req: Requisition) -> Callable[[], None]:
+        return lambda: outcomes.append(approved(world, req).status)
 
     def production() -> None:
         stock.reserve_for_production(

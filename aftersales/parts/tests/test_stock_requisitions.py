@@ -3,6 +3,8 @@ warehouse; shortage notifies purchasing and production; customer first."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aftersales.core.exceptions import Conflict, PermissionDenied, ValidationError
@@ -197,7 +199,7 @@ def test_cancelling_gives_reserved_stock_to_the_next_waiting_requisition(world: 
 def test_bad_input_names_the_field(world: World) -> None:
     main, seal = warehouse(), part()
     request = new_request(world, owner=world.engineer)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"reason": " "}, "reason"),
         ({"cover": "maybe"}, "cover"),
         ({"lines": []}, "lines"),
@@ -205,7 +207,7 @@ def test_bad_input_names_the_field(world: World) -> None:
         ({"lines": [(seal, 1), (seal, 2)]}, "lines"),
     ]
     for override, field in cases:
-        data = {
+        data: dict[str, Any] = {
             "reason": "更换",
             "cover": WarrantyCover.CHARGEABLE,
             "lines": [(seal, 1)],
