@@ -75,6 +75,10 @@ def _expenses(user: Any) -> bool:
     return not scope_of(user).is_portal and user.has_perm("field.view_expense")
 
 
+def _parts(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("parts.view_requisition")
+
+
 def _admin(user: Any) -> bool:
     return bool(user.is_staff)
 
@@ -87,6 +91,7 @@ ENTRIES: list[Entry] = [
     Entry("field:trip-list", _("Trip plans"), _trips, "trips"),
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
     Entry("field:report-list", _("Service reports"), _reports, "reports"),
+    Entry("parts:requisition-list", _("Parts"), _parts, "parts"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
     Entry("field:cost-report", _("Costs"), _costs, "costs"),
     Entry("field:expense-list", _("Expenses"), _expenses, "expenses"),

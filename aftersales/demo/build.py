@@ -51,6 +51,7 @@ from aftersales.service.models import Category, ServiceRequest
 DEMO_EXTENSIONS: list[str] = [
     "aftersales.field.demo_trips",
     "aftersales.field.demo_reports",
+    "aftersales.parts.demo_stock",
 ]
 
 DEMO_USERNAMES: tuple[str, ...] = (

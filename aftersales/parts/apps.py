@@ -7,3 +7,10 @@ class PartsConfig(AppConfig):
 
     name = "aftersales.parts"
     verbose_name = _("Parts and warranty")
+
+    def ready(self) -> None:
+        from aftersales.parts import notices_stock
+        from aftersales.parts.views import panels_stock
+
+        notices_stock.register()
+        panels_stock.register()

@@ -2,5 +2,20 @@
 suppliers)."""
 
 from aftersales.parts.models.catalogue import Part
+from aftersales.parts.models.requisitions import Requisition, RequisitionLine
+from aftersales.parts.models.returns import OldPartReturn
+from aftersales.parts.models.shipments import Shipment, ShipmentItem
+from aftersales.parts.models.stock import Reservation, StockBalance, StockMovement, Warehouse
 
-__all__ = ["Part"]
+__all__ = [
+    "OldPartReturn",
+    "Part",
+    "Requisition",
+    "RequisitionLine",
+    "Reservation",
+    "Shipment",
+    "ShipmentItem",
+    "StockBalance",
+    "StockMovement",
+    "Warehouse",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, Self
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -11,6 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.i18n import localized
 from aftersales.core.models import TimeStampedModel
+
+
+class PartQuerySet(models.QuerySet):
+    """The catalogue is open to staff; portal users see none of it."""
+
+    def visible_to(self, user: Any) -> Self:
+        from aftersales.parts.access import is_staff
+
+        return self if is_staff(user) else self.none()
 
 
 class Part(TimeStampedModel):
@@ -35,6 +45,16 @@ class Part(TimeStampedModel):
         blank=True,
     )
     is_active = models.BooleanField(_("active"), default=True)
+    reorder_level = models.DecimalField(
+        _("reorder level"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Stock at or below this in a warehouse is shown as low."),
+    )
+
+    objects = PartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("part")
