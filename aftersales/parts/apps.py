@@ -7,3 +7,10 @@ class PartsConfig(AppConfig):
 
     name = "aftersales.parts"
     verbose_name = _("Parts and warranty")
+
+    def ready(self) -> None:
+        # Warranty decisions and supplier notices: request guard, notification texts,
+        # timeline labels and the panels of the request, unit and portal pages.
+        from aftersales.parts.views.warranty import connect as connect_warranty
+
+        connect_warranty()
