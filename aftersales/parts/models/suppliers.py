@@ -125,7 +125,7 @@ class SupplierNotice(TimeStampedModel):
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
-    on_time = models.BooleanField(_("solved on time"), null=True)
+    on_time = models.BooleanField(_("solved on time"), null=True, blank=True)
     quality = models.PositiveSmallIntegerField(
         _("service quality (1–5)"),
         null=True,

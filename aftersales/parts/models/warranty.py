@@ -91,7 +91,7 @@ class WarrantyDecision(TimeStampedModel):
         related_name="+",
     )
     fault_date = models.DateField(_("fault date"))
-    in_warranty = models.BooleanField(_("in warranty on the fault date"), null=True)
+    in_warranty = models.BooleanField(_("in warranty on the fault date"), null=True, blank=True)
     outcome = models.CharField(_("decision"), max_length=16, choices=Outcome.choices)
     cond_defect_endangers = models.BooleanField(CONDITIONS["cond_defect_endangers"], default=False)
     cond_not_to_spec = models.BooleanField(CONDITIONS["cond_not_to_spec"], default=False)

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Avg, Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -194,8 +194,10 @@ def _save(notice: SupplierNotice, fields: list[str]) -> None:
 
 
 def notice_pdf(notice: SupplierNotice, request: Any = None) -> bytes:
-    """The notice as the supplier receives it (A4, Chinese fonts embedded)."""
-    return render_pdf("parts/pdf/supplier_notice.html", {"notice": notice}, request)
+    """The notice as the supplier receives it (A4, Chinese fonts embedded), in Chinese
+    whatever the sender's interface language: it is a letter to a Chinese supplier."""
+    with translation.override("zh-hans"):
+        return render_pdf("parts/pdf/supplier_notice.html", {"notice": notice}, request)
 
 
 def notice_filename(notice: SupplierNotice) -> str:
