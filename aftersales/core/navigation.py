@@ -59,6 +59,14 @@ def _portal(user: Any) -> bool:
     return scope_of(user).is_portal
 
 
+def _warranty(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("parts.view_warrantydecision")
+
+
+def _supplier_notices(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("parts.view_suppliernotice")
+
+
 def _admin(user: Any) -> bool:
     return bool(user.is_staff)
 
@@ -69,6 +77,8 @@ ENTRIES: list[Entry] = [
     Entry("service:register", _("Register"), _registers, "register"),
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
+    Entry("parts:decision-list", _("Warranty"), _warranty, "warranty"),
+    Entry("parts:notice-list", _("Supplier notices"), _supplier_notices, "supplier-notices"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),
 ]

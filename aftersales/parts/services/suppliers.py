@@ -407,7 +407,7 @@ def escalate_overdue(*, batch: int = 200) -> int:
                     "date": notice.required_by.isoformat(),
                 },
                 target=notice,
-                url=f"/parts/notices/{notice.pk}/",
+                url=f"/supplier-notices/{notice.pk}/",
             )
         return done
 
