@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -469,7 +470,7 @@ def supplier_scores(actor: Any) -> list[SupplierScore]:
 
 # --- Wiring (called from the app's ready) ---------------------------------------------------
 
-EVENTS = {
+EVENTS: dict[str, str | Promise] = {
     "notice_sent": gettext_lazy("sent the notice to the supplier"),
     "notice_responded": gettext_lazy("recorded the supplier's response"),
     "notice_solved": gettext_lazy("closed the notice as solved and rated the supplier"),

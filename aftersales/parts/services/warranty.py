@@ -21,6 +21,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -607,7 +608,7 @@ def money_total(decisions: Iterable[WarrantyDecision]) -> Decimal:
 
 # --- Wiring (called from the app's ready) ---------------------------------------------------
 
-EVENTS = {
+EVENTS: dict[str, str | Promise] = {
     "warranty_decided": gettext_lazy("recorded a warranty decision"),
     "warranty_approved": gettext_lazy("approved the warranty decision"),
     "warranty_rejected": gettext_lazy("rejected the warranty decision"),

@@ -76,7 +76,7 @@ def test_a_notice_is_sent_as_pdf_mailed_to_the_supplier_and_recorded(
     assert message.to == ["service@jiangnan-seal.example"]
     assert message.attachments[0][0] == f"{sent.number}.pdf"
     assert message.attachments[0][1][:5] == b"%PDF-"
-    assert history_for(sent).first().action == "notice_sent"  # type: ignore[union-attr]
+    assert history_for(sent).first().action == "notice_sent"
     assert "supplier_notified" in {h.action for h in history_for(sr)}
 
     path = tmp_path / "notice.pdf"
@@ -195,7 +195,7 @@ def test_overdue_notices_escalate_to_purchasing_once(
     assert late.escalated_at is not None
     notes = world.purchasing_manager.notifications.filter(kind="supplier_notice_overdue")
     assert notes.count() == 1
-    assert history_for(late).first().action == "notice_escalated"  # type: ignore[union-attr]
+    assert history_for(late).first().action == "notice_escalated"
     on_time.refresh_from_db()
     assert on_time.escalated_at is None
     assert not world.manager.notifications.filter(kind="supplier_notice_overdue").exists()

@@ -212,7 +212,7 @@ def test_a_rejection_needs_a_reason_and_frees_the_request_for_a_new_decision(
         actor=world.manager, decision=decision, expected_version=1, comment="非制造缺陷"
     )
     assert rejected.status == DecisionStatus.REJECTED
-    assert history_for(rejected).first().action == "decision_rejected"  # type: ignore[union-attr]
+    assert history_for(rejected).first().action == "decision_rejected"
     again = _decide(world, sr, Outcome.CHARGEABLE, reason="用户误操作")
     with pytest.raises(Conflict):
         w.approve_decision(actor=world.manager, decision=rejected, expected_version=2)

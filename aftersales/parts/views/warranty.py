@@ -123,7 +123,7 @@ class RejectForm(ApproveForm):
 class EvidenceForm(forms.Form):
     """More evidence for a decision."""
 
-    files = MultipleFileField(label=gettext_lazy("evidence (photos, test records)"))
+    evidence = MultipleFileField(label=gettext_lazy("evidence (photos, test records)"))
 
 
 class LineForm(forms.Form):
@@ -362,16 +362,16 @@ def decision_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     decision = _decision(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid() and form.cleaned_data["files"]:
+    if form.is_valid() and form.cleaned_data["evidence"]:
         try:
-            for upload in form.cleaned_data["files"]:
+            for upload in form.cleaned_data["evidence"]:
                 services.add_evidence(actor=request.user, decision=decision, upload=upload)
         except DjangoValidationError as exc:
             for messages_ in (
                 exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
             ):
                 for text in messages_:
-                    form.add_error("files", text)
+                    form.add_error("evidence", text)
         except DjangoPermissionDenied as exc:
             messages.error(request, str(exc))
             return redirect("parts:decision-detail", pk=pk)
@@ -379,7 +379,7 @@ def decision_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The evidence is attached."))
             return redirect("parts:decision-detail", pk=pk)
     elif form.is_valid():
-        form.add_error("files", _("Choose at least one file."))
+        form.add_error("evidence", _("Choose at least one file."))
     messages.error(request, _("Please correct the errors below."))
     return _detail(request, decision, bound={"evidence": form}, status=400)
 
