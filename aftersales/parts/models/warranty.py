@@ -195,7 +195,7 @@ class QuotationStatus(models.TextChoices):
 
     DRAFT = "draft", _("Draft")
     OFFERED = "offered", _("Offered to the customer")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Accepted by the customer")
     DECLINED = "declined", _("Declined")
 
 

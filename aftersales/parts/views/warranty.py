@@ -162,7 +162,7 @@ class AnswerForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     accept = forms.TypedChoiceField(
         label=gettext_lazy("the customer's answer"),
-        choices=[("1", gettext_lazy("Accepted")), ("0", gettext_lazy("Declined"))],
+        choices=[("1", gettext_lazy("Accepted by the customer")), ("0", gettext_lazy("Declined"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
