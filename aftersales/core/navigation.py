@@ -79,6 +79,14 @@ def _parts(user: Any) -> bool:
     return not scope_of(user).is_portal and user.has_perm("parts.view_requisition")
 
 
+def _warranty(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("parts.view_warrantydecision")
+
+
+def _supplier_notices(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("parts.view_suppliernotice")
+
+
 def _admin(user: Any) -> bool:
     return bool(user.is_staff)
 
@@ -95,6 +103,8 @@ ENTRIES: list[Entry] = [
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
     Entry("field:cost-report", _("Costs"), _costs, "costs"),
     Entry("field:expense-list", _("Expenses"), _expenses, "expenses"),
+    Entry("parts:decision-list", _("Warranty"), _warranty, "warranty"),
+    Entry("parts:notice-list", _("Supplier notices"), _supplier_notices, "supplier-notices"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),
 ]

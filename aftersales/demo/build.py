@@ -52,6 +52,7 @@ DEMO_EXTENSIONS: list[str] = [
     "aftersales.field.demo_trips",
     "aftersales.field.demo_reports",
     "aftersales.parts.demo_stock",
+    "aftersales.parts.demo_warranty",
 ]
 
 DEMO_USERNAMES: tuple[str, ...] = (

@@ -14,3 +14,9 @@ class PartsConfig(AppConfig):
 
         notices_stock.register()
         panels_stock.register()
+
+        # Warranty decisions and supplier notices: request guard, notification texts,
+        # timeline labels and the panels of the request, unit and portal pages.
+        from aftersales.parts.views.warranty import connect as connect_warranty
+
+        connect_warranty()

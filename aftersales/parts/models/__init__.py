@@ -6,10 +6,14 @@ from aftersales.parts.models.requisitions import Requisition, RequisitionLine
 from aftersales.parts.models.returns import OldPartReturn
 from aftersales.parts.models.shipments import Shipment, ShipmentItem
 from aftersales.parts.models.stock import Reservation, StockBalance, StockMovement, Warehouse
+from aftersales.parts.models.suppliers import Supplier, SupplierNotice
+from aftersales.parts.models.warranty import Quotation, QuotationLine, WarrantyDecision
 
 __all__ = [
     "OldPartReturn",
     "Part",
+    "Quotation",
+    "QuotationLine",
     "Requisition",
     "RequisitionLine",
     "Reservation",
@@ -17,5 +21,8 @@ __all__ = [
     "ShipmentItem",
     "StockBalance",
     "StockMovement",
+    "Supplier",
+    "SupplierNotice",
     "Warehouse",
+    "WarrantyDecision",
 ]

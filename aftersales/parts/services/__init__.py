@@ -1,0 +1,1 @@
+"""Use cases of the parts app, one module per topic."""

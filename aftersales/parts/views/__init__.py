@@ -1,0 +1,1 @@
+"""Pages of the parts app, one module per topic."""
