@@ -55,6 +55,14 @@ def _managers(user: Any) -> bool:
     return scope_of(user).has_role(*MANAGERS)
 
 
+def _return_visits(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("feedback.view_returnvisit")
+
+
+def _complaints(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("feedback.view_complaint")
+
+
 def _portal(user: Any) -> bool:
     return scope_of(user).is_portal
 
@@ -68,6 +76,8 @@ ENTRIES: list[Entry] = [
     Entry("service:workspace", _("Requests"), _staff, "requests"),
     Entry("service:register", _("Register"), _registers, "register"),
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
+    Entry("feedback:visits", _("Return visits"), _return_visits, "return-visits"),
+    Entry("feedback:complaints", _("Complaints"), _complaints, "complaints"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),

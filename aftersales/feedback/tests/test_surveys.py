@@ -104,8 +104,16 @@ def test_the_survey_page_refuses_unknown_and_expired_links(world: World) -> None
     page = client.get(
         reverse("feedback:survey", kwargs={"token": token}), HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert page.status_code == 410
+    assert page.status_code == 200
     assert "expired" in page.content.decode()
+    assert 'name="attitude"' not in page.content.decode()
+    refused = client.post(
+        reverse("feedback:survey", kwargs={"token": token}),
+        {"attitude": "5", "speed": "5", "result": "5"},
+    )
+    assert 'name="attitude"' not in refused.content.decode()
+    survey.refresh_from_db()
+    assert survey.answered_at is None
 
 
 def test_a_missing_score_names_the_field_on_the_page(world: World) -> None:

@@ -25,7 +25,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if found.answered_at is not None:
         return render(request, "feedback/survey_closed.html", {"state": "answered"})
     if found.expires_at <= clock.now():
-        return render(request, "feedback/survey_closed.html", {"state": "expired"}, status=410)
+        # A page the customer reads, not an error of the browser's: 200 with the refusal.
+        return render(request, "feedback/survey_closed.html", {"state": "expired"})
     form = SurveyForm(request.POST or None)
     status = 200
     if request.method == "POST":
