@@ -159,7 +159,7 @@ def _after_request_visit(actor: Any, visit: ReturnVisit) -> None:
     from aftersales.service import services as requests
     from aftersales.service.models import ServiceRequest
 
-    request = ServiceRequest.objects.get(pk=visit.request_id)
+    request = ServiceRequest.objects.get(pk=visit.request_id or 0)
     record(
         actor=actor,
         action="return_visit_recorded",

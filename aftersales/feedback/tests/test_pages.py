@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(user: object) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)  # type: ignore[arg-type]
+    client.force_login(user)
     return client
 
 

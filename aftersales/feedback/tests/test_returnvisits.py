@@ -69,11 +69,11 @@ def test_the_office_records_rating_praise_and_solved(world: World) -> None:
 
 def test_the_engineer_who_did_the_work_cannot_record_its_return_visit(world: World) -> None:
     world.engineer.groups.add(*world.office.groups.all())
-    world.engineer._aftersales_scope = None  # type: ignore[attr-defined]
+    world.engineer._aftersales_scope = None
     world.engineer = type(world.engineer).objects.get(pk=world.engineer.pk)
     req = confirmed(world)
     visit = visit_of(req)
-    with pytest.raises(PermissionDenied, match="someone else"):
+    with pytest.raises(PermissionDenied, match="someone else|回访须由他人"):
         rv.record_return_visit(
             actor=world.engineer,
             visit=visit,
@@ -172,6 +172,54 @@ def test_a_stale_version_changes_nothing(world: World) -> None:
             actor=world.office,
             visit=visit,
             expected_version=visit.version + 1,
+            method=ContactMethod.PHONE,
+            rating=Rating.SATISFIED,
+            solved=True,
+        )
+
+
+def _effective_report(world: World, req: object) -> object:
+    from aftersales.core import clock
+    from aftersales.field.choices import ReportStatus
+    from aftersales.field.models import ReportLabour, ServiceReport
+    from aftersales.field.signals import report_effective
+
+    report = ServiceReport.objects.create(
+        number="FR-2026-000001",
+        request=req,
+        author=world.outsider_engineer,
+        status=ReportStatus.EFFECTIVE,
+        effective_at=clock.now(),
+        work_done="更换机械密封",
+    )
+    ReportLabour.objects.create(report=report, engineer=world.manager, hours=2)
+    report_effective.send(sender=ServiceReport, report=report, actor=world.manager)
+    return report
+
+
+def test_an_effective_report_makes_the_visit_due_for_its_engineer(world: World) -> None:
+    req = resolved(world)
+    report = _effective_report(world, req)
+    visit = visit_of(req)
+    assert visit.report == report
+    assert visit.engineer == world.outsider_engineer
+    # Confirmation afterwards keeps the one visit.
+    req.refresh_from_db()
+    s.confirm_resolution(actor=world.agent, request=req, expected_version=req.version)
+    assert ReturnVisit.objects.filter(request=req).count() == 1
+
+
+def test_an_engineer_who_booked_hours_on_the_report_cannot_record_the_visit(
+    world: World,
+) -> None:
+    req = resolved(world)
+    _effective_report(world, req)
+    visit = visit_of(req)
+    with pytest.raises(PermissionDenied, match="someone else|回访须由他人"):
+        rv.record_return_visit(
+            actor=world.manager,
+            visit=visit,
+            expected_version=visit.version,
             method=ContactMethod.PHONE,
             rating=Rating.SATISFIED,
             solved=True,
