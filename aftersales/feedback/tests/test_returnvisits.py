@@ -73,7 +73,7 @@ def test_the_engineer_who_did_the_work_cannot_record_its_return_visit(world: Wor
     world.engineer = type(world.engineer).objects.get(pk=world.engineer.pk)
     req = confirmed(world)
     visit = visit_of(req)
-    with pytest.raises(PermissionDenied, match="someone else|回访须由他人"):
+    with pytest.raises(PermissionDenied, match=r"someone else|回访须由他人"):
         rv.record_return_visit(
             actor=world.engineer,
             visit=visit,
@@ -215,7 +215,7 @@ def test_an_engineer_who_booked_hours_on_the_report_cannot_record_the_visit(
     req = resolved(world)
     _effective_report(world, req)
     visit = visit_of(req)
-    with pytest.raises(PermissionDenied, match="someone else|回访须由他人"):
+    with pytest.raises(PermissionDenied, match=r"someone else|回访须由他人"):
         rv.record_return_visit(
             actor=world.manager,
             visit=visit,
