@@ -318,3 +318,11 @@ AFTERSALES_DEFAULT_WARRANTY_MONTHS = env_int("AFTERSALES_DEFAULT_WARRANTY_MONTHS
 AFTERSALES_REOPEN_WINDOW_DAYS = env_int("AFTERSALES_REOPEN_WINDOW_DAYS", 30, minimum=0)
 AFTERSALES_SLA_SWEEP_BATCH = env_int("AFTERSALES_SLA_SWEEP_BATCH", 2000, minimum=1)
 AFTERSALES_IMPORT_MAX_ROWS = env_int("AFTERSALES_IMPORT_MAX_ROWS", 100_000, minimum=1)
+# Feedback: a return visit falls due this many working days after confirmation or an
+# effective service report; closing a request of these types needs its return visit.
+AFTERSALES_RETURN_VISIT_DAYS = env_int("AFTERSALES_RETURN_VISIT_DAYS", 3, minimum=0)
+AFTERSALES_RETURN_VISIT_REQUIRED_TYPES = env_list(
+    "AFTERSALES_RETURN_VISIT_REQUIRED_TYPES",
+    ["fault", "complaint", "installation", "maintenance", "warranty"],
+)
+AFTERSALES_SURVEY_EXPIRY_DAYS = env_int("AFTERSALES_SURVEY_EXPIRY_DAYS", 14, minimum=1)

@@ -63,6 +63,14 @@ def _trips(user: Any) -> bool:
     return _staff(user) and user.has_perm("field.view_tripplan")
 
 
+def _return_visits(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("feedback.view_returnvisit")
+
+
+def _complaints(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("feedback.view_complaint")
+
+
 def _portal(user: Any) -> bool:
     return scope_of(user).is_portal
 
@@ -100,6 +108,8 @@ ENTRIES: list[Entry] = [
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
     Entry("field:report-list", _("Service reports"), _reports, "reports"),
     Entry("parts:requisition-list", _("Parts"), _parts, "parts"),
+    Entry("feedback:visits", _("Return visits"), _return_visits, "return-visits"),
+    Entry("feedback:complaints", _("Complaints"), _complaints, "complaints"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
     Entry("field:cost-report", _("Costs"), _costs, "costs"),
     Entry("field:expense-list", _("Expenses"), _expenses, "expenses"),

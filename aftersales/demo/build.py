@@ -53,6 +53,7 @@ DEMO_EXTENSIONS: list[str] = [
     "aftersales.field.demo_reports",
     "aftersales.parts.demo_stock",
     "aftersales.parts.demo_warranty",
+    "aftersales.feedback.demo",
 ]
 
 DEMO_USERNAMES: tuple[str, ...] = (

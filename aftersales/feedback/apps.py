@@ -7,3 +7,8 @@ class FeedbackConfig(AppConfig):
 
     name = "aftersales.feedback"
     verbose_name = _("Feedback")
+
+    def ready(self) -> None:
+        from aftersales.feedback import hooks
+
+        hooks.connect()

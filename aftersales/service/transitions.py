@@ -63,7 +63,8 @@ TRANSITIONS: dict[str, Transition] = {
     "reopen": Transition(
         frozenset({Status.RESOLVED, Status.CONFIRMED, Status.CLOSED}),
         Status.IN_PROGRESS,
-        frozenset({OWNER, Role.AGENT, DEPT_MANAGER, *_LEADS}),
+        # The office reopens a request whose return visit finds the problem unsolved.
+        frozenset({OWNER, Role.AGENT, Role.OFFICE, DEPT_MANAGER, *_LEADS}),
     ),
     "cancel": Transition(OPEN, Status.CANCELLED, frozenset({Role.AGENT, DEPT_MANAGER, *_LEADS})),
     "merge": Transition(OPEN, Status.CANCELLED, frozenset({Role.AGENT, DEPT_MANAGER, *_LEADS})),

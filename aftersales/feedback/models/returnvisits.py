@@ -1,4 +1,4 @@
-"""Return visits (回访), surveys, complaints and opinion forms."""
+"""Return visits (回访) after service and periodic visits to key accounts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,59 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import TimeStampedModel
-from aftersales.feedback.choices import ContactMethod, Rating, ReturnVisitStatus
+from aftersales.feedback import querysets as qs
+from aftersales.feedback.choices import (
+    ContactMethod,
+    Rating,
+    ReturnVisitKind,
+    ReturnVisitStatus,
+    ScheduleInterval,
+)
+
+
+class VisitSchedule(TimeStampedModel):
+    """How often the office visits a key account (定期回访); the sweep creates the visits."""
+
+    company = models.OneToOneField(
+        "customers.Company",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="visit_schedule",
+    )
+    interval_months = models.PositiveSmallIntegerField(
+        _("interval"), choices=ScheduleInterval.choices, default=ScheduleInterval.QUARTERLY
+    )
+    next_due_on = models.DateField(_("next visit due on"))
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.CharField(_("notes"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = qs.VisitScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key-account visit schedule")
+        verbose_name_plural = _("key-account visit schedules")
+        ordering = ["next_due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_months__gte=1, interval_months__lte=12),
+                name="feedback_schedule_interval_range",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_due_on"], name="feedback_schedule_due", condition=Q(is_active=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} / {self.get_interval_months_display()}"
 
 
 class ReturnVisit(TimeStampedModel):
@@ -77,6 +129,30 @@ class ReturnVisit(TimeStampedModel):
     solved = models.BooleanField(_("problem really solved"), null=True, blank=True)
     comments = models.TextField(_("comments"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ReturnVisitKind.choices, default=ReturnVisitKind.REQUEST
+    )
+    # A request reopened after an unsolved visit gets a new visit for its next round of work;
+    # the round is the request's reopen count when the visit fell due.
+    round = models.PositiveSmallIntegerField(_("round of work"), default=0)
+    schedule = models.ForeignKey(
+        VisitSchedule,
+        verbose_name=_("schedule"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+        null=True,
+        blank=True,
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="return_visits",
+        null=True,
+        blank=True,
+    )
+
+    objects = qs.ReturnVisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("return visit")
@@ -92,6 +168,16 @@ class ReturnVisit(TimeStampedModel):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="feedback_returnvisit_rating_range",
             ),
+            models.UniqueConstraint(
+                fields=["request", "round"],
+                condition=Q(request__isnull=False),
+                name="feedback_returnvisit_one_per_request_round",
+            ),
+            models.UniqueConstraint(
+                fields=["schedule", "due_on"],
+                condition=Q(schedule__isnull=False),
+                name="feedback_returnvisit_one_per_schedule_date",
+            ),
         ]
         indexes = [
             models.Index(
@@ -100,6 +186,7 @@ class ReturnVisit(TimeStampedModel):
                 condition=Q(status=ReturnVisitStatus.DUE),
             ),
             models.Index(fields=["engineer", "done_at"], name="feedback_rv_engineer_month"),
+            models.Index(fields=["status", "done_at"], name="feedback_rv_done"),
         ]
 
     def __str__(self) -> str:
