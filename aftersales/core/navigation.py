@@ -59,6 +59,10 @@ def _portal(user: Any) -> bool:
     return scope_of(user).is_portal
 
 
+def _performance(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("kpi.view_scorecard")
+
+
 def _admin(user: Any) -> bool:
     return bool(user.is_staff)
 
@@ -69,6 +73,7 @@ ENTRIES: list[Entry] = [
     Entry("service:register", _("Register"), _registers, "register"),
     Entry("customers:company-list", _("Customers"), _customers, "customers"),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
+    Entry("kpi:scorecards", _("Performance"), _performance, "performance"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),
 ]
