@@ -27,7 +27,7 @@ RATINGS = (
     (Rating.DISSATISFIED, 5),
     (Rating.VERY_DISSATISFIED, 2),
 )
-COMMENTS = {
+COMMENTS: dict[int, str] = {
     Rating.VERY_SATISFIED: "工程师到场及时，问题一次解决，非常满意。 / On time, fixed at once.",
     Rating.SATISFIED: "处理结果满意，希望备件到货再快一些。 / Good result; parts could be faster.",
     Rating.NEUTRAL: "问题已解决，但沟通不够主动。 / Solved, but we had to chase for updates.",

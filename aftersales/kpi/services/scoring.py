@@ -115,7 +115,7 @@ class _MonthData:
                     rules.VisitFact(
                         visit_id=row["id"],
                         request_id=row["request_id"],
-                        rating=row["rating"],
+                        rating=row["rating"] or 0,  # never None: a done visit is rated
                         done_by_engineer=mine,
                         praised=praised,
                     )

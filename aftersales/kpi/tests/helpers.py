@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -33,12 +33,13 @@ def unit(
     project = None
     if project_amount is not None:
         project = f.ProjectFactory(company=world.acme, contract_amount=Decimal(project_amount))
-    return f.EquipmentFactory(
+    created = f.EquipmentFactory(
         company=world.acme,
         product_model=world.model,
         project=project,
         contract_amount=Decimal(amount),
     )
+    return cast(Equipment, created)
 
 
 def order(world: World, *, engineer: Any = None, amount: str = "100000.00") -> ServiceRequest:

@@ -112,9 +112,11 @@ def test_each_number_opens_the_return_visits_and_orders_behind_it(world):
 
 
 def test_a_bad_month_is_named_in_the_error(world):
-    response = client_for(world.manager).get(LIST, {"month": "May"})
+    response = client_for(world.manager).get(LIST, {"month": "May"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Month: Give the month as YYYY-MM." in response.content.decode()
+    chinese = client_for(world.manager).get(LIST, {"month": "May"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "月份: 请按 YYYY-MM 格式填写月份。" in chinese.content.decode()
 
 
 def test_the_manager_reviews_and_the_director_locks_by_post(world):
@@ -141,9 +143,12 @@ def test_recomputing_a_locked_month_is_refused_with_a_message(world):
         status=PeriodStatus.LOCKED, reviewed_at=at(2026, 6, 1), locked_at=at(2026, 6, 1)
     )
     response = client_for(world.manager).post(
-        reverse("kpi:compute"), {"month": "2026-05", "department": world.service.pk}, follow=True
+        reverse("kpi:compute"),
+        {"month": "2026-05", "department": world.service.pk},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    assert "is locked" in response.content.decode()
+    assert "2026-05 已锁定，考核表不再变更。" in response.content.decode()
 
 
 def test_the_administrator_adds_a_rule_version_and_errors_name_the_field(world):
