@@ -23,6 +23,7 @@ PERIOD_TRANSITIONS: dict[str, frozenset[str]] = {
 class LineKind(models.TextChoices):
     """Why a scorecard has a line: one per rule hit, one per order paid."""
 
+    VISIT = "visit", _("Return visit counted")
     PRAISE = "praise", _("Praise")
     ALL_TOP = "all_top", _("Every return visit very satisfied")
     MOSTLY_TOP = "mostly_top", _("Very satisfied share reached, none dissatisfied")

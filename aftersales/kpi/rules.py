@@ -113,6 +113,8 @@ def score_month(
                     request_id=fact.request_id,
                 )
             )
+    for fact in own:
+        score.lines.append(Line(LineKind.VISIT, visit_id=fact.visit_id, request_id=fact.request_id))
     score.visits = len(own)
     score.very_satisfied = sum(1 for f in own if f.rating == Rating.VERY_SATISFIED)
     bad = [f for f in own if f.rating in DISSATISFIED_OR_WORSE]

@@ -66,6 +66,8 @@ def test_all_very_satisfied_with_praises_earns_both_bonuses_and_the_praises(worl
     # 100 + 250 + 33.33333 → 33.33
     assert card.bonus == Decimal("383.33")
     assert (card.visits, card.very_satisfied, card.orders, card.orders_paid) == (3, 3, 3, 3)
+    # The visits behind the counts and the two month-wide bonuses are on the card.
+    assert card.lines.filter(kind=LineKind.VISIT).count() == 3
 
 
 def test_exactly_80_percent_very_satisfied_earns_the_10_points_but_not_the_all_bonus(world):

@@ -45,10 +45,14 @@ class _Board:
     """The KPI numbers of some departments over 12 months, computed once."""
 
     def __init__(self, departments: list[Department], months: list[dt.date]) -> None:
-        self.departments = departments
         self.months = months
         self.indicators = registry.indicators()
         self.cells = registry.compute([d.pk for d in departments], months)
+        # "All departments" charts the ones with any number: purchasing and sales would
+        # only add empty lines to every chart.
+        with_data = {dept for cells in self.cells.values() for (dept, _m) in cells}
+        shown = [d for d in departments if d.pk in with_data]
+        self.departments = shown if len(departments) > 1 and shown else departments
 
     def chart(self, indicator: registry.Indicator) -> Chart:
         labels = [f"{m:%Y-%m}" for m in self.months]
