@@ -95,6 +95,10 @@ def _supplier_notices(user: Any) -> bool:
     return not scope_of(user).is_portal and user.has_perm("parts.view_suppliernotice")
 
 
+def _performance(user: Any) -> bool:
+    return not scope_of(user).is_portal and user.has_perm("kpi.view_scorecard")
+
+
 def _admin(user: Any) -> bool:
     return bool(user.is_staff)
 
@@ -115,6 +119,7 @@ ENTRIES: list[Entry] = [
     Entry("field:expense-list", _("Expenses"), _expenses, "expenses"),
     Entry("parts:decision-list", _("Warranty"), _warranty, "warranty"),
     Entry("parts:notice-list", _("Supplier notices"), _supplier_notices, "supplier-notices"),
+    Entry("kpi:scorecards", _("Performance"), _performance, "performance"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),
 ]

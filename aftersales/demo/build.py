@@ -55,6 +55,7 @@ DEMO_EXTENSIONS: list[str] = [
     "aftersales.parts.demo_warranty",
     "aftersales.feedback.demo",
 ]
+DEMO_EXTENSIONS: list[str] = ["aftersales.kpi.demo"]
 
 DEMO_USERNAMES: tuple[str, ...] = (
     *(s.username for s in data.STAFF),

@@ -7,3 +7,8 @@ class KpiConfig(AppConfig):
 
     name = "aftersales.kpi"
     verbose_name = _("Performance")
+
+    def ready(self) -> None:
+        from aftersales.kpi.services.indicators import register_builtins
+
+        register_builtins()

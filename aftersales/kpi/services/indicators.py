@@ -1,0 +1,293 @@
+"""The built-in department KPIs, each one or two grouped SQL queries over a span of months.
+
+Definitions (where the source documents are silent):
+- CSAT: share of return visits recorded in the month rated satisfied or very satisfied.
+- First response / resolution: mean calendar hours from receipt, for requests first
+  answered / resolved in the month (the SLA clocks measure working time separately).
+- SLA compliance per target: of the clocks decided in the month, the share met in time; a
+  clock is decided when it is met without breach (met_at) or when it breaches (breached_at).
+- First-time fix: of the requests resolved in the month, the share never reopened and done
+  with at most one site visit.
+- Repeat problems: of the requests on a unit with a category received in the month, the
+  share with an earlier request on the same unit and category within 30 days before.
+- Complaint resolution: mean calendar hours from receipt to resolution of complaints
+  resolved in the month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from aftersales.feedback.choices import Rating, ReturnVisitStatus
+from aftersales.feedback.models import ReturnVisit
+from aftersales.field.choices import VisitStatus
+from aftersales.field.models import Visit
+from aftersales.kpi.registry import Cells
+from aftersales.kpi.services.months import bounds
+from aftersales.service.choices import RequestType
+from aftersales.service.models import ServiceRequest
+from aftersales.sla.choices import TargetKind
+from aftersales.sla.models import Clock
+
+REPEAT_WINDOW = dt.timedelta(days=30)
+
+
+def _month_of(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value, timezone.get_default_timezone()).date().replace(day=1)
+    return value.replace(day=1)
+
+
+def _span(months: list[dt.date]) -> tuple[dt.datetime, dt.datetime]:
+    return bounds(months[0])[0], bounds(months[-1])[1]
+
+
+def _in_span(qs: QuerySet, field: str, months: list[dt.date]) -> QuerySet:
+    start, end = _span(months)
+    return qs.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _for_departments(qs: QuerySet, path: str, department_ids: Collection[int] | None) -> QuerySet:
+    return qs if department_ids is None else qs.filter(**{f"{path}__in": list(department_ids)})
+
+
+def _by_month(qs: QuerySet, field: str, department: str, **aggregates: Any) -> list[dict]:
+    zone = timezone.get_default_timezone()
+    return list(
+        qs.annotate(_month=TruncMonth(field, tzinfo=zone), _dept=F(department))
+        .values("_dept", "_month")
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def _share(rows: list[dict], part: str, whole: str) -> Cells:
+    cells: Cells = {}
+    for row in rows:
+        if row[whole]:
+            cells[(row["_dept"], _month_of(row["_month"]))] = (
+                Decimal(row[part]) * 100 / row[whole]
+            ).quantize(Decimal("0.1"))
+    return cells
+
+
+def _hours(rows: list[dict], name: str = "mean") -> Cells:
+    cells: Cells = {}
+    for row in rows:
+        if row[name] is not None:
+            hours = Decimal(row[name].total_seconds()) / 3600
+            cells[(row["_dept"], _month_of(row["_month"]))] = hours.quantize(Decimal("0.1"))
+    return cells
+
+
+def _duration(end: str, start: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def csat(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """Share of the month's return visits rated satisfied or better (by the request's
+    department, else the company's service department)."""
+    qs = _in_span(ReturnVisit.objects.filter(status=ReturnVisitStatus.DONE), "done_at", months)
+    qs = qs.annotate(_owner=Coalesce("request__department_id", "company__service_department_id"))
+    qs = _for_departments(qs, "_owner", department_ids)
+    rows = _by_month(
+        qs,
+        "done_at",
+        "_owner",
+        n=Count("id"),
+        good=Count("id", filter=Q(rating__gte=Rating.SATISFIED)),
+    )
+    return _share(rows, "good", "n")
+
+
+def first_response_hours(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """Mean hours from receipt to first response, for requests first answered in the month."""
+    qs = _in_span(ServiceRequest.objects.all(), "first_response_at", months)
+    qs = _for_departments(qs, "department_id", department_ids)
+    rows = _by_month(
+        qs,
+        "first_response_at",
+        "department_id",
+        mean=Avg(_duration("first_response_at", "received_at")),
+    )
+    return _hours(rows)
+
+
+def resolution_hours(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """Mean hours from receipt to resolution, for requests resolved in the month."""
+    qs = _in_span(ServiceRequest.objects.all(), "resolved_at", months)
+    qs = _for_departments(qs, "department_id", department_ids)
+    rows = _by_month(
+        qs, "resolved_at", "department_id", mean=Avg(_duration("resolved_at", "received_at"))
+    )
+    return _hours(rows)
+
+
+def complaint_hours(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """Mean hours from receipt to resolution of complaints resolved in the month."""
+    qs = _in_span(
+        ServiceRequest.objects.filter(request_type=RequestType.COMPLAINT), "resolved_at", months
+    )
+    qs = _for_departments(qs, "department_id", department_ids)
+    rows = _by_month(
+        qs, "resolved_at", "department_id", mean=Avg(_duration("resolved_at", "received_at"))
+    )
+    return _hours(rows)
+
+
+def sla_compliance(kind: str) -> Any:
+    """The compliance function of one SLA target (response, arrival, resolution)."""
+
+    def compliance(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+        clocks = _for_departments(
+            Clock.objects.filter(kind=kind), "request__department_id", department_ids
+        )
+        met = _by_month(
+            _in_span(clocks.filter(breached_at__isnull=True), "met_at", months),
+            "met_at",
+            "request__department_id",
+            n=Count("id"),
+        )
+        late = _by_month(
+            _in_span(clocks, "breached_at", months),
+            "breached_at",
+            "request__department_id",
+            n=Count("id"),
+        )
+        counts: dict[tuple[int | None, dt.date], list[int]] = defaultdict(lambda: [0, 0])
+        for row in met:
+            counts[(row["_dept"], _month_of(row["_month"]))][0] += row["n"]
+        for row in late:
+            counts[(row["_dept"], _month_of(row["_month"]))][1] += row["n"]
+        return {
+            key: (Decimal(ok) * 100 / (ok + bad)).quantize(Decimal("0.1"))
+            for key, (ok, bad) in counts.items()
+        }
+
+    compliance.__doc__ = f"Share of {kind} clocks met in time among those decided in the month."
+    return compliance
+
+
+def first_time_fix(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """Share of the month's resolved requests never reopened and with at most one visit."""
+    qs = _in_span(ServiceRequest.objects.all(), "resolved_at", months)
+    qs = _for_departments(qs, "department_id", department_ids)
+    second_visit = Visit.objects.filter(request_id=OuterRef("pk")).exclude(
+        status=VisitStatus.CANCELLED
+    )[1:2]
+    qs = qs.annotate(_again=Exists(second_visit))
+    rows = _by_month(
+        qs,
+        "resolved_at",
+        "department_id",
+        n=Count("id"),
+        fixed=Count("id", filter=Q(reopen_count=0, _again=False)),
+    )
+    return _share(rows, "fixed", "n")
+
+
+def repeat_problems(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """Share of the month's requests on a unit and category that repeat an earlier one on
+    the same unit and category received within 30 days before."""
+    qs = _in_span(
+        ServiceRequest.objects.filter(equipment__isnull=False, category__isnull=False),
+        "received_at",
+        months,
+    )
+    qs = _for_departments(qs, "department_id", department_ids)
+    earlier = ServiceRequest.objects.filter(
+        equipment_id=OuterRef("equipment_id"),
+        category_id=OuterRef("category_id"),
+        received_at__lt=OuterRef("received_at"),
+        received_at__gte=OuterRef("received_at") - REPEAT_WINDOW,
+    ).exclude(pk=OuterRef("pk"))
+    qs = qs.annotate(_repeat=Exists(earlier))
+    rows = _by_month(
+        qs,
+        "received_at",
+        "department_id",
+        n=Count("id"),
+        repeats=Count("id", filter=Q(_repeat=True)),
+    )
+    return _share(rows, "repeats", "n")
+
+
+def register_builtins() -> None:
+    """Put the built-in KPIs into the registry (called from the app's ready())."""
+    from django.utils.translation import gettext_lazy as _
+
+    from aftersales.kpi import registry as r
+
+    r.register(
+        "csat",
+        _("CSAT (return visits)"),
+        csat,
+        help=_("Share of return visits rated satisfied or very satisfied."),
+    )
+    r.register(
+        "first_response",
+        _("Average first response"),
+        first_response_hours,
+        unit=r.HOURS,
+        higher_is_better=False,
+        help=_("Hours from receipt to the first response (calendar time)."),
+    )
+    r.register(
+        "resolution",
+        _("Average resolution"),
+        resolution_hours,
+        unit=r.HOURS,
+        higher_is_better=False,
+        help=_("Hours from receipt to resolution (calendar time)."),
+    )
+    labels = {
+        TargetKind.RESPONSE: _("SLA: response in time"),
+        TargetKind.ARRIVAL: _("SLA: arrival in time"),
+        TargetKind.RESOLUTION: _("SLA: resolution in time"),
+    }
+    for kind in TargetKind:
+        r.register(
+            f"sla_{kind.value}",
+            labels[kind],
+            sla_compliance(kind.value),
+            help=_("Share of promises kept among those met or breached in the month."),
+        )
+    r.register(
+        "first_time_fix",
+        _("First-time fix rate"),
+        first_time_fix,
+        help=_("Resolved requests never reopened and done with at most one site visit."),
+    )
+    r.register(
+        "repeat_problems",
+        _("Repeat-problem rate"),
+        repeat_problems,
+        higher_is_better=False,
+        help=_("Requests on the same unit and category as one within the 30 days before."),
+    )
+    r.register(
+        "complaint_resolution",
+        _("Complaint resolution time"),
+        complaint_hours,
+        unit=r.HOURS,
+        higher_is_better=False,
+        help=_("Hours from receipt to resolution of complaints (calendar time)."),
+    )
