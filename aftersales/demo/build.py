@@ -54,8 +54,8 @@ DEMO_EXTENSIONS: list[str] = [
     "aftersales.parts.demo_stock",
     "aftersales.parts.demo_warranty",
     "aftersales.feedback.demo",
+    "aftersales.kpi.demo",
 ]
-DEMO_EXTENSIONS: list[str] = ["aftersales.kpi.demo"]
 
 DEMO_USERNAMES: tuple[str, ...] = (
     *(s.username for s in data.STAFF),
