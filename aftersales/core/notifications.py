@@ -30,6 +30,10 @@ TEMPLATES: dict[str, Any] = {
     "request_assigned": _("%(number)s is now yours: %(title)s"),
     "expert_invited": _("You are invited to consult on %(number)s: %(title)s"),
     "customer_replied": _("The customer replied on %(number)s."),
+    "report_awaiting_signoff": _(
+        "Service report %(number)s is confirmed by the customer and waits for your sign-off."
+    ),
+    "report_returned": _("Service report %(number)s was sent back to you: %(reason)s"),
     "report_confirmation": _(
         "Please confirm service report %(number)s (open this link, or give the engineer the "
         "code %(code)s)."

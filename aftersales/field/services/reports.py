@@ -418,6 +418,16 @@ def _confirm(
         message=message,
     )
     _revoke_open(report)
+    request = report.request
+    department = request.department or report.author.department
+    if department is not None and department.manager_id:
+        notifications.notify(
+            users=[department.manager_id],
+            kind="report_awaiting_signoff",
+            params={"number": report.number},
+            target=report,
+            url=report_url(report),
+        )
 
 
 def sign_by_customer(
@@ -455,6 +465,13 @@ def _revoke_open(report: ServiceReport) -> None:
     ReportConfirmation.objects.filter(
         report=report, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=clock.now())
+
+
+def report_url(report: ServiceReport) -> str:
+    """The staff page of a report."""
+    from django.urls import reverse
+
+    return reverse("field:report-detail", args=[report.pk])
 
 
 def confirmation_url(token: str) -> str:
@@ -645,6 +662,13 @@ def return_to_engineer(
                 "customer_signed_at",
             ],
             message=reason.strip(),
+        )
+        notifications.notify(
+            users=[current.author_id],
+            kind="report_returned",
+            params={"number": current.number, "reason": reason.strip()[:200]},
+            target=current,
+            url=report_url(current),
         )
     return current
 

@@ -130,6 +130,8 @@ def test_the_customer_signs_on_the_device(world):
     )
     assert report.status == ReportStatus.AWAITING_MANAGER
     assert report.customer_method == ConfirmationMethod.SIGNATURE
+    note = Notification.objects.get(kind="report_awaiting_signoff")
+    assert note.user == world.manager and note.url == svc.report_url(report)
     assert bytes(report.customer_signature).startswith(b"\x89PNG")
     assert report.customer_signed_at is not None
     assert actions(report)[-2:] == ["submit", "customer_confirm"]
@@ -320,6 +322,8 @@ def test_the_manager_may_send_it_back_and_the_customer_must_confirm_again(world)
     assert report.status == ReportStatus.DRAFT
     assert report.customer_signature is None and report.customer_signer == ""
     assert history_for(report).filter(action="return", message="工时不对").exists()
+    note = Notification.objects.get(kind="report_returned")
+    assert note.user == world.engineer and note.params["reason"] == "工时不对"
 
 
 # --- Immutability and revisions -------------------------------------------------------------

@@ -248,3 +248,34 @@ def test_the_lists_query_count_is_flat(world, name):
         assert response.content.decode().count("data-report=") == ServiceReport.objects.count()
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_engineer_sends_a_link_then_types_the_code_in_the_page(world, monkeypatch):
+    report = written_report(world)
+    report = svc.submit_report(actor=world.engineer, report=report, expected_version=report.version)
+    codes: list[str] = []
+    real = svc.send_confirmation
+
+    def spy(**kwargs: Any) -> Any:
+        sent = real(**kwargs)
+        codes.append(sent.code)
+        return sent
+
+    monkeypatch.setattr(svc, "send_confirmation", spy)
+    engineer = client_for(world.engineer)
+    engineer.post(reverse("field:report-send-link", args=[report.pk]))
+    page = engineer.get(reverse("field:report-detail", args=[report.pk])).content.decode()
+    assert "确认码发送给 张伟" in page or "向 张伟 发送链接和确认码" in page
+    assert codes[0] not in page
+    wrong = engineer.post(
+        reverse("field:report-code", args=[report.pk]),
+        {"version": report.version, "code": "x", "signer_name": "张伟"},
+    )
+    assert wrong.status_code == 400 and "确认码: 确认码不正确。" in wrong.content.decode()
+    engineer.post(
+        reverse("field:report-code", args=[report.pk]),
+        {"version": report.version, "code": codes[0], "signer_name": "张伟"},
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.AWAITING_MANAGER
+    assert report.customer_method == "code"
