@@ -297,3 +297,14 @@ class WarehouseForm(forms.ModelForm):
         self.fields["keeper"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             groups__name=Role.WAREHOUSE, is_active=True
         ).order_by("username")
+
+
+class ProductionReservationForm(forms.Form):
+    """Hold free stock for a production order."""
+
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"), queryset=Warehouse.objects.filter(is_active=True)
+    )
+    part = forms.ModelChoiceField(label=_("Part"), queryset=Part.objects.filter(is_active=True))
+    quantity = forms.DecimalField(label=_("Quantity"), **QTY)
+    order = forms.CharField(label=_("Production order"), max_length=64)
