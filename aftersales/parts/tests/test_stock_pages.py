@@ -389,3 +389,13 @@ def test_a_warehouse_is_created_and_edited_with_history_by_the_warehouse_only(
         == 302
     )
     assert [h.action for h in history_for(store)] == ["updated", "created"]
+
+
+def test_the_history_reads_in_the_readers_language(world: World) -> None:
+    main, seal = warehouse(), part()
+    stocked(world, main, seal, 1)
+    req = approved(world, requisition(world, main, [(seal, 1)]))
+    page = client_for(world.agent).get(
+        reverse("parts:requisition-detail", args=[req.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "approved · Awaiting approval → Ready to issue" in page.content.decode()
