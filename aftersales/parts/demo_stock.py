@@ -127,7 +127,11 @@ PARTS: tuple[tuple[str, str, str, str, str, bool, int, tuple[str, ...], tuple[in
     ),
 )
 
-CARRIERS = {Transport.EXPRESS: "顺丰速运", Transport.RAIL: "中铁快运", Transport.COURIER: ""}
+CARRIERS: dict[str, str] = {
+    Transport.EXPRESS: "顺丰速运",
+    Transport.RAIL: "中铁快运",
+    Transport.COURIER: "",
+}
 
 
 def _user(world: Any, username: str) -> Any:

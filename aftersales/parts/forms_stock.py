@@ -280,3 +280,31 @@ class OutcomeForm(VersionForm):
 
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ReturnOutcome.choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class WarehouseForm(forms.ModelForm):
+    """Create or edit a warehouse."""
+
+    class Meta:
+        model = Warehouse
+        fields = ["code", "name", "name_en", "address", "keeper", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from aftersales.accounts.choices import Role
+        from aftersales.accounts.models import User
+
+        self.fields["keeper"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            groups__name=Role.WAREHOUSE, is_active=True
+        ).order_by("username")
+
+
+class ProductionReservationForm(forms.Form):
+    """Hold free stock for a production order."""
+
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"), queryset=Warehouse.objects.filter(is_active=True)
+    )
+    part = forms.ModelChoiceField(label=_("Part"), queryset=Part.objects.filter(is_active=True))
+    quantity = forms.DecimalField(label=_("Quantity"), **QTY)
+    order = forms.CharField(label=_("Production order"), max_length=64)

@@ -13,7 +13,8 @@ TEMPLATES = {
     ),
     "parts_requisition_submitted": _("Requisition %(number)s for %(request)s awaits approval."),
     "parts_requisition_ready": _("Requisition %(number)s for %(request)s is ready to issue."),
-    "parts_requisition_decided": _("Requisition %(number)s was %(decision)s."),
+    "parts_requisition_approved": _("Requisition %(number)s was approved."),
+    "parts_requisition_rejected": _("Requisition %(number)s was rejected: %(comment)s"),
     "parts_requisition_issued": _("Requisition %(number)s was issued from %(warehouse)s."),
 }
 

@@ -4,7 +4,15 @@ from typing import Any
 
 from django.urls import path
 
-from aftersales.parts.views import catalogue, requisitions, returns, shipments, stock
+from aftersales.parts.views import (
+    catalogue,
+    requisitions,
+    reservations,
+    returns,
+    shipments,
+    stock,
+    warehouses,
+)
 from aftersales.parts.views import suppliers as supplier_views
 from aftersales.parts.views import warranty as warranty_views
 
@@ -15,6 +23,15 @@ urlpatterns: list[Any] = [
     path("parts/new/", catalogue.part_edit, name="part-new"),
     path("parts/<int:pk>/edit/", catalogue.part_edit, name="part-edit"),
     path("parts/stock/", stock.stock_list, name="stock-list"),
+    path("parts/warehouses/", warehouses.warehouse_list, name="warehouse-list"),
+    path("parts/warehouses/new/", warehouses.warehouse_edit, name="warehouse-new"),
+    path("parts/warehouses/<int:pk>/edit/", warehouses.warehouse_edit, name="warehouse-edit"),
+    path("parts/reservations/", reservations.reservation_list, name="reservation-list"),
+    path(
+        "parts/reservations/<int:pk>/release/",
+        reservations.reservation_release,
+        name="reservation-release",
+    ),
     path("parts/stock/movements/", stock.movement_list, name="movement-list"),
     path("parts/stock/movements/new/", stock.movement_new, name="movement-new"),
     path("parts/requisitions/", requisitions.requisition_list, name="requisition-list"),

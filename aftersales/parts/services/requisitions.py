@@ -238,8 +238,8 @@ def approve_requisition(
             _notify_ready(current)
         notifications.notify(
             users=[current.raised_by_id],
-            kind="parts_requisition_decided",
-            params={"number": current.number, "decision": str(_("approved"))},
+            kind="parts_requisition_approved",
+            params={"number": current.number},
             target=current,
             url=url(current),
         )
@@ -287,8 +287,8 @@ def reject_requisition(
         )
         notifications.notify(
             users=[current.raised_by_id],
-            kind="parts_requisition_decided",
-            params={"number": current.number, "decision": str(_("rejected"))},
+            kind="parts_requisition_rejected",
+            params={"number": current.number, "comment": current.decision_comment},
             target=current,
             url=url(current),
         )

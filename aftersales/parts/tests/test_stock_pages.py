@@ -3,6 +3,7 @@ each list costs the same number of queries for 2 rows as for 25."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -289,3 +290,112 @@ def test_an_old_part_is_expected_and_moved_through_the_page(world: World) -> Non
     )
     assert "id_findings_error" in bad.content.decode()
     assert ret.status == "received"
+
+
+def test_the_request_page_panel_costs_the_same_queries_for_2_and_10_requisitions(
+    world: World,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    main, seal = warehouse(), part()
+    stocked(world, main, seal, 50)
+    request = new_request(world, owner=world.engineer)
+    c = client_for(world.agent)
+    url = reverse("service:detail", args=[request.pk])
+    counts = []
+    for n in (2, 10):
+        while Requisition.objects.count() < n:
+            requisition(
+                world,
+                main,
+                [(seal, 1), (part(f"X{Requisition.objects.count()}"), 1)],
+                request=request,
+            )
+        c.get(url)
+        with CaptureQueriesContext(connection) as seen:
+            page = c.get(url)
+        assert len(re.findall(r'href="/parts/requisitions/\d+/"', page.content.decode())) == n
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
+
+
+def test_notifications_of_requisitions_render_in_the_readers_language(world: World) -> None:
+    from django.utils import translation
+
+    from aftersales.core.models import Notification
+    from aftersales.core.notifications import render
+
+    main, seal = warehouse(), part()
+    req = requisition(world, main, [(seal, 1)])
+    rq.reject_requisition(
+        actor=world.production_manager, requisition=req, expected_version=None, comment="型号不符"
+    )
+    note = Notification.objects.get(kind="parts_requisition_rejected")
+    with translation.override("en"):
+        assert render(note) == f"Requisition {req.number} was rejected: 型号不符"
+    with translation.override("zh-hans"):
+        assert "驳回" in render(note)
+
+
+def test_the_warehouse_list_costs_the_same_queries_for_2_and_22_warehouses(
+    world: World,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.parts.models import Warehouse
+
+    c = client_for(world.warehouse)
+    url = reverse("parts:warehouse-list")
+    counts = []
+    for n in (2, 22):
+        seal = part(f"WP{n}")
+        while Warehouse.objects.count() < n:
+            stocked(world, warehouse(f"W{Warehouse.objects.count()}"), seal, 3)
+        c.get(url)
+        with CaptureQueriesContext(connection) as seen:
+            page = c.get(url)
+        assert page.content.decode().count("?warehouse=") == n
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
+    assert client_for(world.acme_portal).get(url).status_code == 404
+
+
+def test_a_warehouse_is_created_and_edited_with_history_by_the_warehouse_only(
+    world: World,
+) -> None:
+    from aftersales.core.history import history_for
+    from aftersales.parts.models import Warehouse
+
+    data = {
+        "code": "WH-NT",
+        "name": "南通备件库",
+        "name_en": "",
+        "address": "南通",
+        "keeper": world.warehouse.pk,
+        "is_active": "on",
+    }
+    assert client_for(world.agent).post(reverse("parts:warehouse-new"), data).status_code == 404
+    wh = client_for(world.warehouse)
+    bad = wh.post(reverse("parts:warehouse-new"), {**data, "code": ""})
+    assert "id_code_error" in bad.content.decode()
+    assert wh.post(reverse("parts:warehouse-new"), data).status_code == 302
+    store = Warehouse.objects.get(code="WH-NT")
+    assert (
+        wh.post(
+            reverse("parts:warehouse-edit", args=[store.pk]), {**data, "address": "南通市崇川区"}
+        ).status_code
+        == 302
+    )
+    assert [h.action for h in history_for(store)] == ["updated", "created"]
+
+
+def test_the_history_reads_in_the_readers_language(world: World) -> None:
+    main, seal = warehouse(), part()
+    stocked(world, main, seal, 1)
+    req = approved(world, requisition(world, main, [(seal, 1)]))
+    page = client_for(world.agent).get(
+        reverse("parts:requisition-detail", args=[req.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "approved · Awaiting approval → Ready to issue" in page.content.decode()

@@ -152,7 +152,7 @@ def test_a_rejection_needs_a_comment_and_is_recorded(world: World) -> None:
     assert req.status == S.REJECTED and req.decision_comment == "型号不符"
     entry = history_for(req).first()
     assert (entry.action, entry.message) == ("reject", "型号不符")
-    assert Notification.objects.filter(user=world.agent, kind="parts_requisition_decided").exists()
+    assert Notification.objects.filter(user=world.agent, kind="parts_requisition_rejected").exists()
 
 
 def test_a_stale_version_changes_nothing(world: World) -> None:

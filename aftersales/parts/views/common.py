@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.roles import scope_of
 from aftersales.core.exceptions import Conflict
 from aftersales.core.forms import add_service_errors
+from aftersales.core.history import history_for
 
 PAGE_SIZE = 50
 
@@ -62,3 +64,36 @@ def run(request: HttpRequest, form: Any, call: Any) -> Any:
     except DjangoPermissionDenied as exc:
         messages.error(request, str(exc) or "403")
     return None
+
+
+ACTION_LABELS = {
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("updated"),
+    "approve": gettext_lazy("approved"),
+    "reject": gettext_lazy("rejected"),
+    "stock_arrived": gettext_lazy("stock arrived"),
+    "issue": gettext_lazy("parts issued"),
+    "cancel": gettext_lazy("withdrawn"),
+    "receive": gettext_lazy("receipt recorded"),
+    "inspect": gettext_lazy("inspected"),
+    "decide": gettext_lazy("outcome decided"),
+}
+
+
+def history_rows(obj: Any, statuses: type[TextChoices]) -> list[dict[str, Any]]:
+    """The object's history with actions and statuses in the reader's language."""
+    labels = dict(statuses.choices)
+    rows = []
+    for entry in history_for(obj)[:50]:
+        status = entry.changes.get("status") if isinstance(entry.changes, dict) else None
+        rows.append(
+            {
+                "created_at": entry.created_at,
+                "actor": entry.actor,
+                "action": ACTION_LABELS.get(entry.action, entry.action),
+                "before": labels.get(status[0], status[0]) if status else None,
+                "after": labels.get(status[1], status[1]) if status else None,
+                "message": entry.message,
+            }
+        )
+    return rows

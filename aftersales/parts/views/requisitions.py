@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from aftersales.core.history import history_for
 from aftersales.parts.access import is_after_sales, is_warehouse
+from aftersales.parts.choices_stock import RequisitionStatus
 from aftersales.parts.forms_stock import (
     CancelForm,
     DecisionForm,
@@ -24,7 +24,7 @@ from aftersales.parts.forms_stock import (
 )
 from aftersales.parts.models import Requisition, Shipment
 from aftersales.parts.services import requisitions as rq
-from aftersales.parts.views.common import paged, require_staff, run
+from aftersales.parts.views.common import history_rows, paged, require_staff, run
 from aftersales.service.models import ServiceRequest
 
 ACTIONS: dict[str, dict[str, Any]] = {
@@ -124,7 +124,7 @@ def _detail(request: HttpRequest, pk: int, forms: dict[str, Any] | None = None) 
         "obj": obj,
         "lines": list(obj.lines.select_related("part", "reservation")),
         "actions": actions,
-        "history": list(history_for(obj)[:50]),
+        "history": history_rows(obj, RequisitionStatus),
         "shipments": list(Shipment.objects.filter(requisition=obj).order_by("-sent_at")),
         "may_ship": is_warehouse(user) and obj.status == "issued",
     }

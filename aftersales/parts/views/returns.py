@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from aftersales.core.history import history_for
+from aftersales.parts.choices_stock import ReturnStatus
 from aftersales.parts.forms_stock import (
     InspectForm,
     OutcomeForm,
@@ -23,7 +23,7 @@ from aftersales.parts.forms_stock import (
 )
 from aftersales.parts.models import OldPartReturn
 from aftersales.parts.services import returns
-from aftersales.parts.views.common import paged, require_staff, run
+from aftersales.parts.views.common import history_rows, paged, require_staff, run
 from aftersales.service.models import ServiceRequest
 
 ACTIONS: dict[str, dict[str, Any]] = {
@@ -119,7 +119,7 @@ def _detail(request: HttpRequest, pk: int, forms: dict[str, Any] | None = None) 
         "tab": "returns",
         "obj": obj,
         "actions": actions,
-        "history": list(history_for(obj)[:50]),
+        "history": history_rows(obj, ReturnStatus),
     }
     return render(request, "parts/return_detail.html", context)
 

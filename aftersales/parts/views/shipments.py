@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core import clock
-from aftersales.core.history import history_for
 from aftersales.insight.exports import FORMATS, csv_bytes, xlsx_bytes
 from aftersales.parts.access import is_after_sales, is_warehouse
 from aftersales.parts.choices_stock import RequisitionStatus, ShipmentStatus
@@ -25,7 +24,7 @@ from aftersales.parts.forms_stock import ReceiveForm, ShipmentFilterForm, Shipme
 from aftersales.parts.models import Requisition, Shipment
 from aftersales.parts.services import shipments
 from aftersales.parts.services.shipments import _shipped
-from aftersales.parts.views.common import paged, require_staff, run
+from aftersales.parts.views.common import history_rows, paged, require_staff, run
 
 EXPORT_CAP = 5000
 
@@ -187,7 +186,7 @@ def _detail(request: HttpRequest, pk: int, form: ReceiveForm | None = None) -> H
         "tab": "shipments",
         "obj": obj,
         "items": list(obj.items.select_related("part")),
-        "history": list(history_for(obj)[:50]),
+        "history": history_rows(obj, ShipmentStatus),
         "receive": (form or ReceiveForm(initial={"version": obj.version})) if may_receive else None,
     }
     return render(request, "parts/shipment_detail.html", context)
