@@ -174,13 +174,13 @@ def test_another_companys_portal_user_cannot_reach_the_quotation(world: World) -
 
 
 def test_starting_work_on_the_request_page_is_refused_until_accepted(world: World) -> None:
-    sr, _quotation = _offered(world)
+    sr, quotation = _offered(world)
     sr.refresh_from_db()
     response = _client(world.engineer).post(
         f"/requests/{sr.pk}/start/", {"start-version": str(sr.version)}
     )
     assert response.status_code == 400
-    assert "quotation" in response.content.decode()
+    assert quotation.decision.number in response.content.decode()
 
 
 def test_the_unit_page_shows_warranty_parts_replaced_and_decisions(world: World) -> None:
