@@ -279,6 +279,7 @@ def test_out_of_warranty_work_waits_for_the_customer_to_accept_the_quotation(
     )
     assert accepted.status == QuotationStatus.ACCEPTED
     assert accepted.answered_for == "张伟"
+    assert world.engineer.notifications.filter(kind="quotation_accepted").exists()
     assert "quotation_accepted" in {h.action for h in history_for(sr)}
     sr.refresh_from_db()
     started = s.start_work(actor=world.engineer, request=sr, expected_version=sr.version)
