@@ -96,7 +96,8 @@ def _decide(world: DemoWorld, rng: random.Random) -> None:
         assert unit is not None
         fault = timezone.localdate(sr.received_at)
         in_warranty = unit.in_warranty(fault)
-        decider = sr.owner if sr.owner.has_perm("parts.add_warrantydecision") else agent
+        owner = sr.owner
+        decider = owner if owner and owner.has_perm("parts.add_warrantydecision") else agent
         approver = manager if sr.department_id == manager.department_id else director
         moment = _at(sr.received_at, 6)
         if in_warranty and plans:

@@ -525,13 +525,22 @@ def answer_quotation(
             changes={"status": [old, current.status], "answered_for": [None, signatory]},
             message=current.answer_comment,
         )
+        sr = current.decision.request
         record(
             actor=actor,
             action=f"quotation_{action}",
-            obj=current.decision.request,
+            obj=sr,
             changes={"total": [None, current.total]},
             message=current.answer_comment,
         )
+        if sr.owner_id and sr.owner_id != actor.pk:
+            notifications.notify(
+                users=[sr.owner_id],
+                kind=f"quotation_{action}",
+                params={"number": sr.number, "total": str(current.total)},
+                target=current,
+                url=f"/warranty/{current.decision_id}/",
+            )
         return current
 
 
@@ -632,5 +641,13 @@ def connect() -> None:
     notifications.TEMPLATES.setdefault(
         "quotation_offered",
         gettext_lazy("%(number)s: a quotation of %(total)s CNY awaits your acceptance."),
+    )
+    notifications.TEMPLATES.setdefault(
+        "quotation_accepted",
+        gettext_lazy("%(number)s: the customer accepted the quotation (%(total)s CNY)."),
+    )
+    notifications.TEMPLATES.setdefault(
+        "quotation_declined",
+        gettext_lazy("%(number)s: the customer declined the quotation (%(total)s CNY)."),
     )
     events.register(EVENTS)

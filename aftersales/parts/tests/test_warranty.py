@@ -261,7 +261,7 @@ def test_out_of_warranty_work_waits_for_the_customer_to_accept_the_quotation(
     assert quotation.total == Decimal("1300.00")
     assert quotation.decision.amount == Decimal("1300.00")
     sr.refresh_from_db()
-    with pytest.raises(ValidationError, match="quotation"):
+    with pytest.raises(ValidationError, match=quotation.decision.number):
         s.start_work(actor=world.engineer, request=sr, expected_version=sr.version)
 
     with pytest.raises(Conflict):  # not approved yet
@@ -279,6 +279,7 @@ def test_out_of_warranty_work_waits_for_the_customer_to_accept_the_quotation(
     )
     assert accepted.status == QuotationStatus.ACCEPTED
     assert accepted.answered_for == "张伟"
+    assert world.engineer.notifications.filter(kind="quotation_accepted").exists()
     assert "quotation_accepted" in {h.action for h in history_for(sr)}
     sr.refresh_from_db()
     started = s.start_work(actor=world.engineer, request=sr, expected_version=sr.version)

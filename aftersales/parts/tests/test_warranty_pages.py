@@ -174,13 +174,13 @@ def test_another_companys_portal_user_cannot_reach_the_quotation(world: World) -
 
 
 def test_starting_work_on_the_request_page_is_refused_until_accepted(world: World) -> None:
-    sr, _quotation = _offered(world)
+    sr, quotation = _offered(world)
     sr.refresh_from_db()
     response = _client(world.engineer).post(
         f"/requests/{sr.pk}/start/", {"start-version": str(sr.version)}
     )
     assert response.status_code == 400
-    assert "quotation" in response.content.decode()
+    assert quotation.decision.number in response.content.decode()
 
 
 def test_the_unit_page_shows_warranty_parts_replaced_and_decisions(world: World) -> None:
@@ -282,3 +282,38 @@ def test_the_decision_list_query_count_is_flat(
     assert counts[0] == counts[1]
     assert counts[0] <= 12
     assert _client(world.outsider_manager).get("/warranty/").context["decisions"] == []
+
+
+def test_the_report_query_count_does_not_grow_with_decisions(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(world.manager)
+    client.get("/warranty/report/")
+    counts = []
+    unit = _unit(world)
+    now = clock.now()
+    for n in (2, 20):
+        while WarrantyDecision.objects.count() < n:
+            sr = new_request(world, equipment=unit)
+            WarrantyDecision.objects.create(
+                number=f"WD-R-{sr.pk}",
+                request=sr,
+                equipment=unit,
+                product_model=world.model,
+                fault_date=dt.date(2026, 6, 1),
+                in_warranty=True,
+                outcome=Outcome.REPAIR,
+                cond_defect_endangers=True,
+                amount=Decimal("10"),
+                status=DecisionStatus.APPROVED,
+                decided_by=world.engineer,
+                decided_at=now,
+                approved_by=world.manager,
+                approved_at=now,
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/warranty/report/")
+        assert response.context["sum_count"] == n
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

@@ -74,7 +74,8 @@ class NoticeForm(forms.Form):
         label=gettext_lazy("contact phone"), max_length=32, required=False
     )
     required_by = forms.DateField(
-        label=gettext_lazy("to be solved by"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("to be solved by"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     cost_bearer = forms.ChoiceField(label=gettext_lazy("cost borne by"), choices=CostBearer.choices)
     cost_note = forms.CharField(

@@ -72,7 +72,8 @@ class DecisionForm(forms.Form):
     """The warranty decision for a request: outcome, the rule's conditions, evidence."""
 
     fault_date = forms.DateField(
-        label=gettext_lazy("fault date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("fault date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     outcome = forms.ChoiceField(
         label=gettext_lazy("decision"), choices=Outcome.choices, widget=forms.RadioSelect
@@ -151,7 +152,7 @@ class OfferForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     valid_until = forms.DateField(
         label=gettext_lazy("valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         required=False,
     )
 
@@ -246,7 +247,7 @@ def decision_new(request: HttpRequest, request_pk: int) -> HttpResponse:
         "form": form,
         "fault_day": day,
         "warranty": warranty_on(sr.equipment, day) if sr.equipment else None,
-        "conditions": list(CONDITIONS),
+        "condition_fields": [form[name] for name in CONDITIONS],
     }
     return render(request, "parts/warranty_new.html", context, status=status)
 
