@@ -326,3 +326,6 @@ AFTERSALES_RETURN_VISIT_REQUIRED_TYPES = env_list(
     ["fault", "complaint", "installation", "maintenance", "warranty"],
 )
 AFTERSALES_SURVEY_EXPIRY_DAYS = env_int("AFTERSALES_SURVEY_EXPIRY_DAYS", 14, minimum=1)
+# The address customers reach the app at (for links in mail, e.g. https://service.example.com);
+# empty: survey links are sent only as portal notifications.
+AFTERSALES_BASE_URL = env_str("AFTERSALES_BASE_URL", "").rstrip("/")

@@ -46,6 +46,8 @@ def connect() -> None:
             "return_visit_recorded": _("Return visit recorded"),
             "return_visit_report_linked": _("Service report linked to the return visit"),
             "schedule_advanced": _("Next key-account visit scheduled"),
+            "schedule_created": _("Key-account visit schedule set"),
+            "schedule_changed": _("Key-account visit schedule changed"),
             "survey_sent": _("Satisfaction survey sent"),
             "survey_answered": _("Satisfaction survey answered"),
             "complaint_opened": _("Complaint opened"),

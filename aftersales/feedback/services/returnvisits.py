@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from aftersales.core import clock
 from aftersales.core.dates import add_months
 from aftersales.core.exceptions import Conflict, PermissionDenied, ValidationError
-from aftersales.core.history import diff, record, record_created, snapshot
+from aftersales.core.history import diff, record, snapshot
 from aftersales.customers.models import Company
 from aftersales.feedback.choices import (
     ContactMethod,
@@ -80,7 +80,14 @@ def ensure_return_visit(*, actor: Any, request: Any, report: Any = None) -> Retu
     )
     with transaction.atomic():
         visit.save(force_insert=True)
-    record_created(actor=actor, obj=visit, fields=["request", "engineer", "due_on", "round"])
+    record(
+        actor=actor,
+        action="return_visit_due",
+        obj=visit,
+        changes={
+            k: [None, v] for k, v in snapshot(visit, ["request", "engineer", "due_on"]).items()
+        },
+    )
     record(
         actor=actor,
         action="return_visit_due",
@@ -235,7 +242,15 @@ def save_schedule(
         if existing is None:
             schedule = VisitSchedule(company=company, created_by=actor, **values)
             schedule.save(force_insert=True)
-            record_created(actor=actor, obj=schedule, fields=["company", *SCHEDULE_FIELDS])
+            record(
+                actor=actor,
+                action="schedule_created",
+                obj=schedule,
+                changes={
+                    k: [None, v]
+                    for k, v in snapshot(schedule, ["company", *SCHEDULE_FIELDS]).items()
+                },
+            )
             return schedule
         current = lock(VisitSchedule, existing.pk, expected_version)
         before = snapshot(current, SCHEDULE_FIELDS)
@@ -246,7 +261,7 @@ def save_schedule(
             return current
         current.version += 1
         current.save(update_fields=[*SCHEDULE_FIELDS, "version", "updated_at"])
-        record(actor=actor, action="updated", obj=current, changes=changes)
+        record(actor=actor, action="schedule_changed", obj=current, changes=changes)
         return current
 
 
@@ -286,7 +301,12 @@ def create_periodic_visits(*, on: Any = None) -> int:
                 except IntegrityError:
                     visit = None  # type: ignore[assignment]
                 if visit is not None:
-                    record_created(actor=None, obj=visit, fields=["company", "due_on", "kind"])
+                    record(
+                        actor=None,
+                        action="return_visit_due",
+                        obj=visit,
+                        changes={"due_on": [None, visit.due_on]},
+                    )
                     created += 1
             nxt = due
             while nxt <= day:

@@ -75,13 +75,13 @@ def send_survey(*, actor: Any, request: Any) -> tuple[Survey | None, str | None]
             target=request,
             url=url,
         )
-    if contact.email:
+    if contact.email and settings.AFTERSALES_BASE_URL:
         transaction.on_commit(lambda: _mail(contact.email, request.number, url))
     return survey, token
 
 
 def _mail(address: str, number: str, url: str) -> None:
-    base = getattr(settings, "AFTERSALES_BASE_URL", "")
+    base = settings.AFTERSALES_BASE_URL
     try:
         send_mail(
             subject=f"满意度调查 / Satisfaction survey: {number}",

@@ -180,3 +180,28 @@ def test_the_suggestion_page_routes_and_answers(world: World) -> None:
     assert ok.status_code == 302
     sg.refresh_from_db()
     assert sg.answer == "会考虑"
+
+
+def test_the_schedule_list_costs_the_same_for_2_and_12_rows(world: World) -> None:
+    from aftersales.customers.models import Company
+    from aftersales.feedback.models import VisitSchedule
+    from aftersales.testing import factories as f
+
+    client = _client(world.office)
+    url = reverse("feedback:schedules")
+
+    def make(n: int) -> None:
+        VisitSchedule.objects.all().delete()
+        have = Company.objects.count()
+        for _ in range(max(0, n - have)):
+            f.CompanyFactory(service_department=world.service)
+        VisitSchedule.objects.bulk_create(
+            VisitSchedule(company=c, next_due_on=dt.date(2026, 1, 1), created_by=world.office)
+            for c in Company.objects.all()[:n]
+        )
+
+    make(2)
+    small = _count(client, url)
+    make(12)
+    big = _count(client, url)
+    assert small == big

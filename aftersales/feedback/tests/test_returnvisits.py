@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -178,7 +179,7 @@ def test_a_stale_version_changes_nothing(world: World) -> None:
         )
 
 
-def _effective_report(world: World, req: object) -> object:
+def _effective_report(world: World, req: Any) -> Any:
     from aftersales.core import clock
     from aftersales.field.choices import ReportStatus
     from aftersales.field.models import ReportLabour, ServiceReport

@@ -171,3 +171,18 @@ def test_a_second_submission_of_a_stale_page_is_refused(world: World) -> None:
     Survey.objects.filter(pk=survey.pk).update()  # no-op: the row is answered
     with pytest.raises(Conflict):
         sv.answer_survey(token=token, attitude=2, speed=2, result=2)
+
+
+def test_the_link_is_mailed_when_the_site_address_is_known(
+    world: World, django_capture_on_commit_callbacks, settings
+) -> None:
+    from django.core import mail
+
+    settings.AFTERSALES_BASE_URL = "https://service.example.com"
+    world.acme_contact.email = "zhang.wei@acme.example.com"
+    world.acme_contact.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        resolved(world)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["zhang.wei@acme.example.com"]
+    assert "https://service.example.com/survey/" in mail.outbox[0].body

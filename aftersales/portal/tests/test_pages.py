@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -123,7 +125,8 @@ def test_the_user_reads_the_confirmation_in_their_language(world: World) -> None
 # --- Following, replying, confirming --------------------------------------------------------
 
 
-def test_home_lists_open_requests_first_in_customer_words(world: World) -> None:
+def test_home_lists_open_requests_first_in_customer_words(world: World, settings: Any) -> None:
+    settings.AFTERSALES_RETURN_VISIT_REQUIRED_TYPES = []  # closing without the return visit
     done = resolved(world)
     s.confirm_resolution(actor=world.acme_portal, request=done, expected_version=done.version)
     s.close(actor=world.agent, request=done, expected_version=done.version + 1)
@@ -273,7 +276,10 @@ def test_a_stale_confirmation_changes_nothing(world: World) -> None:
     assert request.status == Status.RESOLVED
 
 
-def test_a_reply_to_a_closed_request_is_refused_and_the_text_kept_to_copy(world: World) -> None:
+def test_a_reply_to_a_closed_request_is_refused_and_the_text_kept_to_copy(
+    world: World, settings: Any
+) -> None:
+    settings.AFTERSALES_RETURN_VISIT_REQUIRED_TYPES = []  # closing without the return visit
     request = resolved(world)
     request = s.close(actor=world.agent, request=request, expected_version=request.version)
     client = login(world.acme_portal)

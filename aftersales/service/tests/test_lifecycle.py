@@ -57,7 +57,11 @@ def test_acceptance_names_one_owner_and_notifies_them(world: World, register) ->
     assert Notification.objects.filter(user=world.engineer, kind="request_assigned").exists()
 
 
-def test_full_happy_path_writes_one_history_row_per_transition(world: World, register) -> None:
+def test_full_happy_path_writes_one_history_row_per_transition(
+    world: World, register, settings
+) -> None:
+    # Closing without the return visit: feedback's close rule is tested in feedback.
+    settings.AFTERSALES_RETURN_VISIT_REQUIRED_TYPES = []
     request = _accepted(world, register)
     request = s.start_work(actor=world.engineer, request=request, expected_version=request.version)
     request = dispatch_by_plan(world, request)
@@ -146,6 +150,7 @@ def test_customer_rejection_reopens_with_the_reason(world: World, register) -> N
 
 def test_reopen_only_within_the_window(world: World, register, settings) -> None:
     settings.AFTERSALES_REOPEN_WINDOW_DAYS = 30
+    settings.AFTERSALES_RETURN_VISIT_REQUIRED_TYPES = []  # feedback's close rule: see feedback
     with time_machine.travel(at("2026-03-02 10:00"), tick=False):
         request = _accepted(world, register)
         request = s.resolve(
