@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -107,16 +108,19 @@ def main() -> None:
             client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
             client.force_login(director)
 
-            def get(url: str, params: dict[str, str]) -> None:
-                response = client.get(url, params)
-                if response.status_code != 200:
-                    raise SystemExit(f"{url}: HTTP {response.status_code}")
+            def getter(url: str, params: dict[str, str]) -> Callable[[], None]:
+                def get() -> None:
+                    response = client.get(url, params)
+                    if response.status_code != 200:
+                        raise SystemExit(f"{url}: HTTP {response.status_code}")
+
+                return get
 
             for url, params in (
                 ("/performance/departments/", {"month": f"{month:%Y-%m}"}),
                 ("/performance/", {"month": f"{month:%Y-%m}"}),
             ):
-                samples = timed(lambda u=url, p=params: get(u, p), args.rounds, warmup=1)
+                samples = timed(getter(url, params), args.rounds, warmup=1)
                 report(f"GET {url}", samples, PAGE_BUDGET_MS, WIDTH)
             raise Rollback
     except Rollback:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from aftersales.feedback.choices import Rating
 from aftersales.field.choices import VisitStatus
 from aftersales.field.models import Visit
+from aftersales.insight.stats import refresh_daily_stats
 from aftersales.kpi import registry
 from aftersales.kpi.services import indicators as k
 from aftersales.kpi.services.months import last_months
@@ -111,6 +112,7 @@ def test_sla_compliance_counts_each_clock_once_in_the_month_it_was_decided(world
     _clock(world, policy, met_at=at(2026, 5, 4))
     _clock(world, policy, breached_at=at(2026, 5, 5), met_at=at(2026, 5, 6))  # met late
     _clock(world, policy, breached_at=at(2026, 4, 28))  # still running
+    refresh_daily_stats(first=APRIL, last=dt.date(2026, 6, 30))
 
     cells = k.sla_compliance(TargetKind.RESPONSE)(department_ids=None, months=MONTHS)
 

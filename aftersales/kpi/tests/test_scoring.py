@@ -192,6 +192,12 @@ def test_a_rule_version_from_july_scores_june_by_the_old_rules_and_july_by_the_n
         },
     )
     assert (v2.version, v2.valid_from) == (2, dt.date(2026, 7, 1))
+    created = history_for(v2).get()
+    assert (created.action, created.actor, created.changes["praise_points"]) == (
+        "created",
+        world.admin,
+        [None, 8],
+    )
     for month in (6, 7):
         for rating in [VS, VS, VS, VS, S]:
             visit(

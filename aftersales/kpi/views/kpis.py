@@ -44,10 +44,13 @@ def _departments(user: Any) -> list[Department]:
 class _Board:
     """The KPI numbers of some departments over 12 months, computed once."""
 
-    def __init__(self, departments: list[Department], months: list[dt.date]) -> None:
+    def __init__(
+        self, departments: list[Department], months: list[dt.date], *, every: bool
+    ) -> None:
         self.months = months
         self.indicators = registry.indicators()
-        self.cells = registry.compute([d.pk for d in departments], months)
+        # Every department: no IN list, so each KPI is one plain grouped scan.
+        self.cells = registry.compute(None if every else [d.pk for d in departments], months)
         # "All departments" charts the ones with any number: purchasing and sales would
         # only add empty lines to every chart.
         with_data = {dept for cells in self.cells.values() for (dept, _m) in cells}
@@ -108,7 +111,8 @@ def _board(request: HttpRequest) -> tuple[_Board, dict[str, Any]]:
         except DjangoValidationError as exc:
             error = "; ".join(exc.messages)
     months = last_months(end, MONTHS)
-    return _Board(chosen, months), {
+    every = managed_department_ids(user) is None and len(chosen) == len(departments)
+    return _Board(chosen, months, every=every), {
         "departments": departments,
         "department_id": chosen[0].pk if len(chosen) == 1 else None,
         "month_value": f"{end:%Y-%m}",

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -70,20 +71,6 @@ def _department_param(request: HttpRequest, departments: list[Department]) -> in
     raw = request.GET.get("department", "")
     ids = {d.pk for d in departments}
     return int(raw) if raw.isdigit() and int(raw) in ids else None
-
-
-HEADER_FIELDS = (
-    "engineer",
-    "department",
-    "visits",
-    "very_satisfied",
-    "dissatisfied",
-    "praises",
-    "points",
-    "orders_paid",
-    "bonus",
-    "rules",
-)
 
 
 def _header() -> list[str]:
@@ -248,13 +235,7 @@ def period_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(month: dt.date) -> HttpResponse:
-    return redirect(f"{_list_url()}?month={month:%Y-%m}")
-
-
-def _list_url() -> str:
-    from django.urls import reverse
-
-    return reverse("kpi:scorecards")
+    return redirect(f"{reverse('kpi:scorecards')}?month={month:%Y-%m}")
 
 
 @login_required
