@@ -2,6 +2,8 @@
 
 Definitions (where the source documents are silent):
 - CSAT: share of return visits recorded in the month rated satisfied or very satisfied.
+- Survey CSAT: share of the satisfaction surveys answered in the month whose three scores
+  (attitude, speed, result) average 4 or more — feedback's definition, in SQL.
 - First response / resolution: mean calendar hours from receipt, for requests first
   answered / resolved in the month (the SLA clocks measure working time separately).
 - SLA compliance per target: of the clocks decided in the month, the share met in time; a
@@ -39,7 +41,7 @@ from django.utils import timezone
 
 from aftersales.core.dates import add_months
 from aftersales.feedback.choices import Rating, ReturnVisitStatus
-from aftersales.feedback.models import ReturnVisit
+from aftersales.feedback.models import ReturnVisit, Survey
 from aftersales.field.choices import VisitStatus
 from aftersales.field.models import Visit
 from aftersales.insight.models import DailyStat
@@ -116,6 +118,22 @@ def csat(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Ce
         "_owner",
         n=Count("id"),
         good=Count("id", filter=Q(rating__gte=Rating.SATISFIED)),
+    )
+    return _share(rows, "good", "n")
+
+
+def survey_csat(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """Share of the month's answered surveys whose three scores average 4 or more."""
+    qs = _in_span(Survey.objects.filter(answered_at__isnull=False), "answered_at", months)
+    qs = _for_departments(qs, "department_id", department_ids)
+    # mean of three >= 4  <=>  sum >= 12: integers, so no rounding question.
+    total = F("attitude") + F("speed") + F("result")
+    rows = _by_month(
+        qs.annotate(_total=total),
+        "answered_at",
+        "department_id",
+        n=Count("id"),
+        good=Count("id", filter=Q(_total__gte=3 * Rating.SATISFIED)),
     )
     return _share(rows, "good", "n")
 
@@ -241,6 +259,12 @@ def register_builtins() -> None:
         _("CSAT (return visits)"),
         csat,
         help=_("Share of return visits rated satisfied or very satisfied."),
+    )
+    r.register(
+        "survey_csat",
+        _("CSAT (surveys)"),
+        survey_csat,
+        help=_("Share of satisfaction surveys whose three scores average 4 or more."),
     )
     r.register(
         "first_response",

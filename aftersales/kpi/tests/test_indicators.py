@@ -59,6 +59,25 @@ def test_csat_is_the_share_of_satisfied_or_better_per_department(world):
     }
 
 
+def test_survey_csat_is_the_share_of_answers_averaging_satisfied_per_department(world):
+    from aftersales.feedback.models import Survey
+    from aftersales.feedback.tests.helpers import resolved
+
+    scores = [(5, 4, 3), (4, 4, 3), None]  # sum 12 (good), 11 (not), unanswered
+    for score in scores:
+        survey = Survey.objects.get(request=resolved(world))
+        if score is not None:
+            attitude, speed, result = score
+            Survey.objects.filter(pk=survey.pk).update(
+                answered_at=at(2026, 5, 10), attitude=attitude, speed=speed, result=result
+            )
+
+    assert k.survey_csat(department_ids=None, months=MONTHS) == {
+        (world.service.pk, MAY): Decimal("50.0")
+    }
+    assert k.survey_csat(department_ids=[world.technical.pk], months=MONTHS) == {}
+
+
 def test_average_first_response_counts_in_the_month_of_the_response(world):
     for received, hours in ((at(2026, 4, 30, 23), 2), (at(2026, 5, 3), 4)):
         _set(
