@@ -20,3 +20,9 @@ class PartsConfig(AppConfig):
         from aftersales.parts.views.warranty import connect as connect_warranty
 
         connect_warranty()
+
+        # A replaced part written on an effective service report is expected back.
+        from aftersales.field.signals import report_effective
+        from aftersales.parts.receivers import expect_old_parts
+
+        report_effective.connect(expect_old_parts, dispatch_uid="parts.expect_old_parts")
