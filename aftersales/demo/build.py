@@ -48,7 +48,9 @@ from aftersales.service.models import Category, ServiceRequest
 
 # Later apps add their demo records after the requests exist: each module named here has
 # ``build(world: DemoWorld, rng: random.Random) -> None``, called in this order.
-DEMO_EXTENSIONS: list[str] = []
+DEMO_EXTENSIONS: list[str] = [
+    "aftersales.field.demo_costs",  # after the report workflow's demo, if any
+]
 
 DEMO_USERNAMES: tuple[str, ...] = (
     *(s.username for s in data.STAFF),

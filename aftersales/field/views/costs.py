@@ -341,6 +341,7 @@ def register_panels() -> None:
             "claim_rejected": gettext_lazy("Claim rejected"),
             "claim_paid": gettext_lazy("Claim paid"),
             "rate_set": gettext_lazy("Hourly rate set"),
+            "labour_priced": gettext_lazy("Labour priced"),
         }
     )
     panels.register(
