@@ -51,6 +51,7 @@ from aftersales.service.models import Category, ServiceRequest
 DEMO_EXTENSIONS: list[str] = [
     "aftersales.field.demo_trips",
     "aftersales.field.demo_reports",
+    "aftersales.field.demo_costs",
     "aftersales.parts.demo_stock",
     "aftersales.parts.demo_warranty",
     "aftersales.feedback.demo",

@@ -233,6 +233,36 @@ def price_report(*, report: ServiceReport) -> list[CostLine]:
         return lines
 
 
+def price_unpriced(*, actor: Any, report: ServiceReport) -> list[CostLine]:
+    """Price the labour of engineers who had no grade when ``report`` took effect, at their
+    grade's rate on that day (given since); lines already priced never move."""
+    require_perm(actor, "field.manage_rates")
+    with transaction.atomic():
+        lines = list(
+            CostLine.objects.select_for_update().filter(
+                report=report, kind=CostKind.LABOUR, unpriced=True
+            )
+        )
+        rates = rates_on({line.engineer_id for line in lines}, lines[0].day) if lines else {}
+        changed = []
+        for line in lines:
+            if line.engineer_id not in rates:
+                continue
+            line.grade_id, line.unit_cost = rates[line.engineer_id]
+            line.amount = money(line.quantity * line.unit_cost)
+            line.unpriced = False
+            line.save(update_fields=["grade", "unit_cost", "amount", "unpriced"])
+            changed.append(line)
+        if changed:
+            record(
+                actor=actor,
+                action="labour_priced",
+                obj=report,
+                changes={"labour": [None, [str(line.amount) for line in changed]]},
+            )
+        return changed
+
+
 def on_report_effective(sender: Any, *, report: ServiceReport, **kwargs: Any) -> None:
     """``field.signals.report_effective`` receiver: price the report in the sign-off's
     transaction, so a report is never effective without its costs."""
@@ -652,6 +682,7 @@ __all__ = [
     "may_pay",
     "on_report_effective",
     "price_report",
+    "price_unpriced",
     "rates_on",
     "reject_claim",
     "remove_expense",

@@ -118,6 +118,30 @@ def test_an_engineer_without_a_grade_is_priced_at_zero_and_flagged(world: World)
     assert line.unpriced and line.amount == D("0.00")
 
 
+def test_unpriced_labour_is_priced_at_the_rate_of_its_day_once_the_engineer_has_a_grade(
+    world: World,
+) -> None:
+    request = new_request(world, owner=world.engineer)
+    made = cw.report(
+        request,
+        author=world.engineer,
+        labour={world.engineer: "3"},
+        effective_at=cw.at("2026-03-15 10:00"),
+    )
+    g = cw.grade(
+        [world.engineer], code="g2", rate="50.00", since=dt.date(2026, 1, 1), by=world.admin
+    )
+    s.set_hourly_rate(
+        actor=world.director, grade=g, effective_from=dt.date(2026, 4, 1), hourly_rate=D("70")
+    )
+    with pytest.raises(PermissionDenied):
+        s.price_unpriced(actor=world.manager, report=made)
+    (line,) = s.price_unpriced(actor=world.director, report=made)
+    assert (line.amount, line.unpriced) == (D("150.00"), False)
+    assert s.price_unpriced(actor=world.director, report=made) == []
+    assert history_for(made).filter(action="labour_priced").count() == 1
+
+
 def test_parts_are_priced_at_their_cost_when_the_report_took_effect(world: World) -> None:
     seal = cw.part("P-SEAL", "12.35")
     request = new_request(world, owner=world.engineer)

@@ -37,7 +37,7 @@ def _grow(world: World, n: int, made: list[Any]) -> None:
             username=f"q_eng{i}", department=world.service, roles=[Role.ENGINEER]
         )
         EngineerGrade.objects.create(engineer=engineer, grade=grade)
-        company = world.acme
+        company: Any = world.acme
         if i % 2:
             company = f.CompanyFactory(service_department=world.service)
             f.ContactFactory(company=company)

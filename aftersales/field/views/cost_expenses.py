@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.roles import scope_of
+from aftersales.core import events
 from aftersales.core.exceptions import Conflict
 from aftersales.core.forms import add_service_errors
 from aftersales.core.history import history_for
@@ -43,6 +44,18 @@ def _request(user: Any, pk: int) -> ServiceRequest:
     return get_object_or_404(
         ServiceRequest.objects.visible_to(user).select_related("company"), pk=pk
     )
+
+
+def _history(obj: Any, created: str) -> list[dict[str, Any]]:
+    """History rows of an expense or claim in the reader's language, statuses by label."""
+    rows = []
+    for entry in history_for(obj)[:30]:
+        text = created if entry.action == "created" else events.label(entry.action)
+        change = (entry.changes or {}).get("status")
+        if isinstance(change, list) and len(change) == 2 and set(change) <= set(ClaimStatus):
+            text += f" ({ClaimStatus(change[0]).label} → {ClaimStatus(change[1]).label})"
+        rows.append({"entry": entry, "text": text})
+    return rows
 
 
 def _receipt_counts(ids: list[int]) -> dict[str, int]:
@@ -169,7 +182,7 @@ def _expense_page(
             "editable": editable,
             "removable": editable and not lines,
             "form": form or forms.ReceiptForm(),
-            "history": list(history_for(expense)[:20]),
+            "history": _history(expense, _("Expense recorded")),
         },
         status=status,
     )
@@ -343,7 +356,7 @@ def _claim_page(
             "section": "expenses",
             "claim": claim,
             "rows": rows,
-            "history": list(history_for(claim)),
+            "history": _history(claim, _("Claim submitted")),
             "decide_form": bound.get("decide")
             or (forms.DecisionForm(initial=initial) if decide else None),
             "pay_form": bound.get("pay") or (forms.VersionForm(initial=initial) if pay else None),

@@ -98,8 +98,10 @@ def cost_report(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require_costs(user)
     departments = _departments(user)
-    form = forms.ReportFilterForm(request.GET or None, departments=departments)
     today = timezone.localdate()
+    form = forms.ReportFilterForm(
+        request.GET or None, departments=departments, initial={"year": today.year}
+    )
     values: dict[str, Any] = {"by": "request", "year": today.year, "month": None}
     values["department"] = None
     if form.is_bound and form.is_valid():
@@ -341,6 +343,7 @@ def register_panels() -> None:
             "claim_rejected": gettext_lazy("Claim rejected"),
             "claim_paid": gettext_lazy("Claim paid"),
             "rate_set": gettext_lazy("Hourly rate set"),
+            "labour_priced": gettext_lazy("Labour priced"),
         }
     )
     panels.register(
