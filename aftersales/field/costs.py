@@ -11,11 +11,14 @@ Labour and parts count from the day their report took effect, expenses from the 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -304,6 +307,51 @@ def department_cost(department: Department, year: int, month: int | None = None)
     return total
 
 
+def monthly_department_costs(
+    department_ids: Collection[int] | None, first: dt.date, last: dt.date
+) -> dict[tuple[int, dt.date], Decimal]:
+    """Costs per (department id, first day of month) for the months from ``first`` to
+    ``last`` (inclusive, first days), all departments when ``department_ids`` is None — two
+    grouped queries whatever the span, for the KPI page."""
+    end = (
+        last.replace(year=last.year + 1, month=1)
+        if last.month == 12
+        else last.replace(month=last.month + 1)
+    )
+    lines = effective_lines().filter(day__gte=first, day__lt=end)
+    expenses = Expense.objects.filter(spent_on__gte=first, spent_on__lt=end)
+    if department_ids is not None:
+        lines = lines.filter(department_id__in=list(department_ids))
+        expenses = expenses.filter(department_id__in=list(department_ids))
+    cells: dict[tuple[int, dt.date], Decimal] = {}
+    for queryset, day in ((lines, "day"), (expenses, "spent_on")):
+        rows = (
+            queryset.annotate(_month=TruncMonth(day))
+            .values("department_id", "_month")
+            .annotate(amount=Sum("amount"))
+            .order_by()
+        )
+        for row in rows:
+            month = row["_month"]
+            month = month.date() if isinstance(month, dt.datetime) else month
+            key = (row["department_id"], month.replace(day=1))
+            cells[key] = cells.get(key, ZERO) + _cents(row["amount"])
+    return cells
+
+
+def department_budgets(
+    department_ids: Collection[int] | None, years: Collection[int]
+) -> dict[tuple[int, int], Decimal]:
+    """Budgets per (department id, year) in one query."""
+    budgets = DepartmentBudget.objects.filter(year__in=list(years))
+    if department_ids is not None:
+        budgets = budgets.filter(department_id__in=list(department_ids))
+    return {
+        (row["department_id"], row["year"]): row["amount"]
+        for row in budgets.values("department_id", "year", "amount")
+    }
+
+
 def department_budget(department: Department, year: int) -> Decimal | None:
     """The department's budget for ``year``, or None when none was set."""
     return (
@@ -322,7 +370,9 @@ __all__ = [
     "budget_lines",
     "cost_report",
     "department_budget",
+    "department_budgets",
     "department_cost",
     "effective_lines",
+    "monthly_department_costs",
     "request_figures",
 ]

@@ -21,14 +21,11 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.core import clock
 from aftersales.core.exceptions import PermissionDenied
-from aftersales.core.numbering import next_number
 from aftersales.field.choices import ReportStatus
-from aftersales.field.models import ReportLabour, ReportPart, ServiceReport
+from aftersales.field.models import ServiceReport
 from aftersales.field.models.costs import CostLine
 from aftersales.field.services import costs as services
-from aftersales.field.signals import report_effective
 from aftersales.parts.models import Part
-from aftersales.service.choices import Status
 
 GRADES = (
     # code, name, English name, last year's rate, this year's rate
@@ -106,51 +103,6 @@ def _parts() -> list[Part]:
         )[0]
         for code, name, name_en, cost in PARTS
     ]
-
-
-def _own_reports(world: Any, rng: random.Random) -> None:
-    """A few effective reports of finished requests, written directly and announced like
-    a sign-off (only when the report workflow's demo made none)."""
-    parts = _parts()
-    engineers = {u.pk for u in world.organisation.with_role(Role.ENGINEER)}
-    finished = [
-        r
-        for r in world.service_requests
-        if r.status in {Status.RESOLVED, Status.CONFIRMED, Status.CLOSED}
-        and r.owner_id in engineers
-        and r.resolved_at is not None
-    ]
-    for request in finished[-8:]:
-        assert request.resolved_at is not None
-        moment = request.resolved_at + dt.timedelta(hours=2)
-        if moment > timezone.now():
-            moment = timezone.now()
-        with clock.at(moment):
-            report = ServiceReport.objects.create(
-                number=_report_number(),
-                request=request,
-                author=request.owner,
-                status=ReportStatus.EFFECTIVE,
-                effective_at=moment,
-                fault_found="机械密封磨损，泵体轴向泄漏",
-                cause="长期干运行导致密封面损伤",
-                work_done="更换机械密封和 O 形圈，试运行 2 小时无泄漏",
-                customer_opinion="处理及时，满意",
-            )
-            ReportLabour.objects.create(
-                report=report,
-                engineer=request.owner,
-                hours=Decimal(rng.choice(["2.5", "3", "4.5", "6", "7.5"])),
-            )
-            for part in rng.sample(parts, 2):
-                ReportPart.objects.create(
-                    report=report, part=part, quantity=Decimal(rng.choice(["1", "2"]))
-                )
-            report_effective.send(sender=ServiceReport, report=report, actor=request.owner)
-
-
-def _report_number() -> str:
-    return next_number("FR")
 
 
 def _receipt(rng: random.Random, index: int) -> SimpleUploadedFile:
@@ -232,12 +184,10 @@ def build(world: Any, rng: random.Random) -> None:
     _grades(world, today)
     _budgets(world, today)
     director = world.organisation.with_role(Role.SERVICE_DIRECTOR)[0]
-    if ServiceReport.objects.filter(status=ReportStatus.EFFECTIVE).exists():
-        # Reports of the workflow's demo took effect before the engineers had grades.
-        for report in ServiceReport.objects.filter(
-            pk__in=CostLine.objects.filter(unpriced=True).values("report_id")
-        ):
-            services.price_unpriced(actor=director, report=report)
-    else:
-        _own_reports(world, rng)
+    # The reports demo (which runs first) signed reports off before the engineers had
+    # grades: price them now, at the rate of their day.
+    for report in ServiceReport.objects.filter(
+        pk__in=CostLine.objects.filter(unpriced=True).values("report_id")
+    ):
+        services.price_unpriced(actor=director, report=report)
     _expenses_and_claims(world, rng, today)

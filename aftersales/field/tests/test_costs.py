@@ -272,6 +272,34 @@ def test_the_kpi_functions_read_the_budget_and_the_cost(world: World) -> None:
     assert costs.department_cost(world.service, 2026, 1) == D("0.00")
 
 
+def test_the_kpi_page_reads_monthly_costs_and_the_budget_used_so_far(world: World) -> None:
+    from aftersales.kpi.services import indicators as k
+
+    cw.grade([world.engineer], code="g2", rate="100.00", by=world.admin)
+    request = new_request(world, owner=world.engineer)
+    cw.report(
+        request,
+        author=world.engineer,
+        labour={world.engineer: "2"},
+        effective_at=cw.at("2026-02-10 09:00"),
+    )  # February 200.00
+    _expense(world, request, "50.25", day="2026-03-05")  # March 50.25
+    s.set_budget(actor=world.director, department=world.service, year=2026, amount=D("1000"))
+    feb, mar, apr = dt.date(2026, 2, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1)
+
+    assert costs.monthly_department_costs(None, feb, apr) == {
+        (world.service.pk, feb): D("200.00"),
+        (world.service.pk, mar): D("50.25"),
+    }
+    assert k.service_cost(department_ids=[world.technical.pk], months=[feb, mar, apr]) == {}
+    # Year to date against 1000.00: 20.0 %, 25.0 %, still 25.0 % in April (nothing spent).
+    assert k.budget_used(department_ids=None, months=[mar, apr]) == {
+        (world.service.pk, mar): D("25.0"),
+        (world.service.pk, apr): D("25.0"),
+    }
+    assert k.budget_used(department_ids=None, months=[feb])[(world.service.pk, feb)] == D("20.0")
+
+
 def test_a_budget_is_set_by_the_director_at_its_version_with_history(world: World) -> None:
     budget = s.set_budget(
         actor=world.director, department=world.service, year=2026, amount=D("100000.00")

@@ -13,6 +13,10 @@ Definitions (where the source documents are silent):
   with at most one site visit.
 - Repeat problems: of the requests on a unit with a category received in the month, the
   share with an earlier request on the same unit and category within 30 days before.
+- Service cost: the month's costs charged to the department (labour and parts of effective
+  reports, expenses) — field service's figures, which add up to the cent.
+- Budget used: the year's costs to the end of the month as a share of the department's
+  yearly budget (no value without a budget), so December shows the year against budget.
 - Complaint resolution: mean calendar hours from receipt to resolution of complaints
   resolved in the month.
 """
@@ -136,6 +140,37 @@ def survey_csat(*, department_ids: Collection[int] | None, months: list[dt.date]
         good=Count("id", filter=Q(_total__gte=3 * Rating.SATISFIED)),
     )
     return _share(rows, "good", "n")
+
+
+def service_cost(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """The month's costs charged to each department (CNY)."""
+    from aftersales.field.costs import monthly_department_costs
+
+    cells: Cells = {}
+    cells.update(monthly_department_costs(department_ids, months[0], months[-1]))
+    return cells
+
+
+def budget_used(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
+    """The year's costs to the end of each month as a share of the yearly budget."""
+    from aftersales.field.costs import department_budgets, monthly_department_costs
+
+    january = months[0].replace(month=1)
+    costs = monthly_department_costs(department_ids, january, months[-1])
+    budgets = department_budgets(department_ids, {m.year for m in months})
+    cells: Cells = {}
+    for (dept, year), budget in budgets.items():
+        if not budget:
+            continue
+        for month in months:
+            if month.year != year:
+                continue
+            spent = sum(
+                (v for (d, m), v in costs.items() if d == dept and m.year == year and m <= month),
+                Decimal("0"),
+            )
+            cells[(dept, month)] = (spent * 100 / budget).quantize(Decimal("0.1"))
+    return cells
 
 
 def first_response_hours(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
@@ -306,6 +341,21 @@ def register_builtins() -> None:
         repeat_problems,
         higher_is_better=False,
         help=_("Requests on the same unit and category as one within the 30 days before."),
+    )
+    r.register(
+        "service_cost",
+        _("Service cost"),
+        service_cost,
+        unit=r.MONEY,
+        higher_is_better=False,
+        help=_("Labour and parts of effective reports and expenses charged in the month."),
+    )
+    r.register(
+        "budget_used",
+        _("Budget used"),
+        budget_used,
+        higher_is_better=False,
+        help=_("The year's costs to the end of the month against the yearly budget."),
     )
     r.register(
         "complaint_resolution",
