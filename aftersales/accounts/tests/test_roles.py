@@ -16,6 +16,7 @@ from aftersales.accounts.roles import (
     ROLE_PERMISSIONS,
     VIEW_ALL,
     Scope,
+    role_permissions,
     scope_of,
     sync_roles,
 )
@@ -34,7 +35,8 @@ def _names(perms: Any) -> set[str]:
 def _expected(role: str) -> set[str]:
     every = _names(Permission.objects.select_related("content_type"))
     wanted: set[str] = set()
-    for entry in ROLE_PERMISSIONS.get(role, []):
+    # With what the apps add in their own permissions.py (field, parts...).
+    for entry in role_permissions().get(role, []):
         if entry == ALL:
             wanted |= every
         elif entry == VIEW_ALL:
