@@ -379,8 +379,8 @@ def _plan_form_page(
     start = _initial_time(form, "departure_at")
     end = _initial_time(form, "return_at")
     others: list[ServiceRequest] = []
-    if plan is None:
-        first = chosen[0]
+    first = chosen[0]
+    if plan is None and first.department_id is not None:
         others = [
             r
             for r in ServiceRequest.objects.visible_to(request.user)
