@@ -106,6 +106,28 @@ def test_a_manager_plans_a_trip_with_suggestions_and_approvers_decide_in_the_pag
     assert plan.status == TripStatus.APPROVED and request.status == Status.DISPATCHED
 
 
+def test_one_plan_takes_several_requests_of_the_customer(world: World, client) -> None:
+    first = new_request(world, owner=world.engineer)
+    second = new_request(world, owner=world.engineer, title="二号机组振动")
+    elsewhere = new_request(world, owner=world.outsider_manager, company=world.globex)
+    client.force_login(world.manager)
+    page = client.get(f"/trips/new/?request={first.pk}").content.decode()
+    assert f'value="{second.pk}"' in page and f'value="{elsewhere.pk}"' not in page
+    client.post(
+        "/trips/new/",
+        {
+            "request": [first.pk, second.pk],
+            "engineers": [world.engineer.pk],
+            "scope": "out_of_town",
+            "departure_at": "2026-12-10T09:00",
+            "return_at": "2026-12-11T18:00",
+            "work_content": "两台泵一起检修",
+        },
+    )
+    plan = TripPlan.objects.get()
+    assert set(plan.requests.all()) == {first, second}
+
+
 def test_a_rejection_without_comment_names_the_comment_field(world: World, client) -> None:
     plan = plan_trip(world, new_request(world, owner=world.engineer))
     client.force_login(world.manager)

@@ -29,6 +29,7 @@ from aftersales.core.history import history_for
 from aftersales.customers.models import Company, Site
 from aftersales.field.models.trips import (
     APPROVED_STATES,
+    LIVE_STATES,
     ApprovalChain,
     ApprovalChainStep,
     EngineerSkill,
@@ -377,6 +378,23 @@ def _plan_form_page(
 ) -> HttpResponse:
     start = _initial_time(form, "departure_at")
     end = _initial_time(form, "return_at")
+    others: list[ServiceRequest] = []
+    first = chosen[0]
+    if plan is None and first.department_id is not None:
+        others = [
+            r
+            for r in ServiceRequest.objects.visible_to(request.user)
+            .filter(
+                company_id=first.company_id,
+                department_id=first.department_id,
+                status__in=services.DISPATCHABLE,
+            )
+            .exclude(pk__in=[r.pk for r in chosen])
+            .exclude(trip_plans__status__in=LIVE_STATES)
+            .select_related("owner")
+            .order_by("received_at")[:20]
+            if services.may_plan(request.user, r)
+        ]
     suggestions = []
     if start and end and end > start:
         suggestions = suggest_engineers(request=chosen[0], start=start, end=end, exclude_plan=plan)
@@ -387,6 +405,7 @@ def _plan_form_page(
             "section": "trips",
             "form": form,
             "chosen": chosen,
+            "others": others,
             "plan": plan,
             "suggestions": suggestions,
             "line": _line(chosen[0]),
