@@ -224,7 +224,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='tripplan',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['departed', 'approved', 'returned']), _negated=True), ('approved_at__isnull', False), _connector='OR'), name='field_trip_approved_has_time'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'departed', 'returned']), _negated=True), ('approved_at__isnull', False), _connector='OR'), name='field_trip_approved_has_time'),
         ),
         migrations.AddConstraint(
             model_name='tripapproval',

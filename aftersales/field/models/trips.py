@@ -225,7 +225,7 @@ class TripPlan(TimeStampedModel):
                 name="field_trip_return_after_departure",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=list(APPROVED_STATES)) | Q(approved_at__isnull=False),
+                condition=~Q(status__in=sorted(APPROVED_STATES)) | Q(approved_at__isnull=False),
                 name="field_trip_approved_has_time",
             ),
         ]

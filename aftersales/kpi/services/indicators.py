@@ -146,9 +146,8 @@ def service_cost(*, department_ids: Collection[int] | None, months: list[dt.date
     """The month's costs charged to each department (CNY)."""
     from aftersales.field.costs import monthly_department_costs
 
-    cells: Cells = {}
-    cells.update(monthly_department_costs(department_ids, months[0], months[-1]))
-    return cells
+    costs = monthly_department_costs(department_ids, months[0], months[-1])
+    return {(dept, month): amount for (dept, month), amount in costs.items()}
 
 
 def budget_used(*, department_ids: Collection[int] | None, months: list[dt.date]) -> Cells:
