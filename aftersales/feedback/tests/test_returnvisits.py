@@ -180,22 +180,10 @@ def test_a_stale_version_changes_nothing(world: World) -> None:
 
 
 def _effective_report(world: World, req: Any) -> Any:
-    from aftersales.core import clock
-    from aftersales.field.choices import ReportStatus
-    from aftersales.field.models import ReportLabour, ServiceReport
-    from aftersales.field.signals import report_effective
+    from aftersales.testing.reports import report
 
-    report = ServiceReport.objects.create(
-        number="FR-2026-000001",
-        request=req,
-        author=world.outsider_engineer,
-        status=ReportStatus.EFFECTIVE,
-        effective_at=clock.now(),
-        work_done="更换机械密封",
-    )
-    ReportLabour.objects.create(report=report, engineer=world.manager, hours=2)
-    report_effective.send(sender=ServiceReport, report=report, actor=world.manager)
-    return report
+    # Written by an engineer of another department, with hours booked by the manager.
+    return report(req, author=world.outsider_engineer, labour={world.manager: "2"})
 
 
 def test_an_effective_report_makes_the_visit_due_for_its_engineer(world: World) -> None:

@@ -1,28 +1,21 @@
-"""Small builders for the cost tests: grades with rates, parts, effective reports made
-directly with the skeleton models (the report workflow belongs to another module; these
-send ``report_effective`` as its sign-off does), receipts."""
+"""Small builders for the cost tests: grades with rates, parts, effective reports (made
+directly, see ``aftersales.testing.reports``), receipts."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from aftersales.accounts.models import User
-from aftersales.field.choices import ReportStatus
-from aftersales.field.models import ReportLabour, ReportPart, ServiceReport
 from aftersales.field.models.costs import EngineerGrade, Grade, GradeRate
-from aftersales.field.models.reports import CUSTOMER_CONFIRMED
-from aftersales.field.signals import report_effective
 from aftersales.parts.models import Part
-from aftersales.service.models import ServiceRequest
+from aftersales.testing.reports import report
 
-_numbers = itertools.count(1)
+__all__ = ["at", "grade", "part", "receipt", "report"]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -58,52 +51,6 @@ def grade(
 def part(code: str, cost: str) -> Part:
     """A catalogue part at ``cost``."""
     return Part.objects.create(code=code, name=f"配件{code}", cost=Decimal(cost))
-
-
-def report(
-    request: ServiceRequest,
-    *,
-    author: User,
-    labour: dict[User, str] | None = None,
-    parts: Iterable[tuple[Part, str]] = (),
-    status: str = ReportStatus.EFFECTIVE,
-    effective_at: dt.datetime | None = None,
-    revises: ServiceReport | None = None,
-    actor: Any = None,
-) -> ServiceReport:
-    """A service report of ``request``; an effective one is announced like a sign-off."""
-    effective = status == ReportStatus.EFFECTIVE
-    # Written as a draft with its lines, then confirmed and signed off in one update: the
-    # database freezes a confirmed report's lines and wants both signatures on it.
-    made = ServiceReport.objects.create(
-        number=revises.number if revises else f"FR-T{next(_numbers):05d}",
-        revision=revises.revision + 1 if revises else 1,
-        revises=revises,
-        request=request,
-        author=author,
-        status=ReportStatus.DRAFT,
-        work_done="更换机械密封",
-    )
-    for engineer, hours in (labour or {author: "1"}).items():
-        ReportLabour.objects.create(report=made, engineer=engineer, hours=Decimal(hours))
-    for p, quantity in parts:
-        ReportPart.objects.create(report=made, part=p, quantity=Decimal(quantity))
-    if effective and revises is not None:
-        ServiceReport.objects.filter(pk=revises.pk).update(status=ReportStatus.SUPERSEDED)
-    if status != ReportStatus.DRAFT:
-        when = (effective_at or timezone.now()) if effective else None
-        signed = when or timezone.now()
-        fields: dict[str, Any] = {"status": status, "effective_at": when}
-        if status in CUSTOMER_CONFIRMED:
-            fields.update(customer_signer="张伟", customer_signed_at=signed)
-        if status in (ReportStatus.EFFECTIVE, ReportStatus.SUPERSEDED):
-            manager = request.department.manager if request.department else None
-            fields.update(manager=manager or author, manager_signed_at=signed)
-        ServiceReport.objects.filter(pk=made.pk).update(**fields)
-        made.refresh_from_db()
-    if effective:
-        report_effective.send(sender=ServiceReport, report=made, actor=actor)
-    return made
 
 
 def receipt(name: str = "发票.png", content: bytes = PNG) -> SimpleUploadedFile:
