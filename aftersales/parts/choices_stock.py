@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MovementKind(models.TextChoices):
@@ -60,14 +61,14 @@ class ShipmentStatus(models.TextChoices):
     """A shipment is in transit until the site receives it."""
 
     SENT = "sent", _("In transit")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("parts status", "Received")
 
 
 class ReturnStatus(models.TextChoices):
     """An old part's way back (旧件回收)."""
 
     EXPECTED = "expected", _("Expected")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("parts status", "Received")
     INSPECTED = "inspected", _("Inspected")
     DECIDED = "decided", _("Outcome decided")
 

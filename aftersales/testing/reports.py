@@ -29,7 +29,7 @@ def report(
     *,
     author: User,
     labour: dict[User, str] | None = None,
-    parts: Iterable[tuple[Part, str]] = (),
+    parts: Iterable[tuple[Part, str] | tuple[Part, str, str]] = (),
     status: str = ReportStatus.EFFECTIVE,
     effective_at: dt.datetime | None = None,
     revises: ServiceReport | None = None,
@@ -50,8 +50,10 @@ def report(
     )
     for engineer, hours in (labour or {author: "1"}).items():
         ReportLabour.objects.create(report=made, engineer=engineer, hours=Decimal(hours))
-    for p, quantity in parts:
-        ReportPart.objects.create(report=made, part=p, quantity=Decimal(quantity))
+    for p, quantity, *serial in parts:  # (part, quantity[, old part's serial])
+        ReportPart.objects.create(
+            report=made, part=p, quantity=Decimal(quantity), old_serial=serial[0] if serial else ""
+        )
     if effective and revises is not None:
         ServiceReport.objects.filter(pk=revises.pk).update(status=ReportStatus.SUPERSEDED)
     if status != ReportStatus.DRAFT:

@@ -55,8 +55,10 @@ def visit(
     engineer: Any = None,
     request: ServiceRequest | None = None,
     praised: Iterable[Any] = (),
+    round: int = 0,
 ) -> ReturnVisit:
-    """A return visit recorded at ``when`` by the office, rating the engineer's work."""
+    """A return visit recorded at ``when`` by the office, rating the engineer's work (in the
+    request's ``round`` of work: a reopened request is visited again)."""
     engineer = engineer or world.engineer
     rv = ReturnVisit.objects.create(
         request=request,
@@ -67,6 +69,7 @@ def visit(
         done_by=world.office,
         done_at=when,
         rating=rating,
+        round=round,
     )
     rv.praised.set(list(praised))
     return rv

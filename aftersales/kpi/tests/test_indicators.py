@@ -218,4 +218,5 @@ def test_all_kpis_of_12_months_cost_the_same_queries_as_of_one_month(world):
     with CaptureQueriesContext(connection) as twelve:
         registry.compute(None, last_months(JUNE, 12))
 
-    assert len(twelve) == len(one) <= 12
+    # One or two grouped queries per KPI (12 built in, three from cost and survey data).
+    assert len(twelve) == len(one) <= 18

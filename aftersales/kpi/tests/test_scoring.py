@@ -271,7 +271,7 @@ def test_a_locked_month_does_not_move_when_a_late_return_visit_arrives(world):
 def test_an_order_visited_again_after_a_reopen_is_paid_once(world):
     request = order(world)
     visit(world, rating=S, when=at(2026, 5, 10), request=request)
-    visit(world, rating=VS, when=at(2026, 6, 10), request=request)
+    visit(world, rating=VS, when=at(2026, 6, 10), request=request, round=1)
 
     compute_month(actor=world.manager, month=MAY, department=world.service)
     compute_month(actor=world.manager, month=JUNE, department=world.service)

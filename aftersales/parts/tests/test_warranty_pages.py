@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from aftersales.core import clock
 from aftersales.field.choices import ReportStatus
-from aftersales.field.models import ReportPart, ServiceReport
 from aftersales.parts.models import Part, WarrantyDecision
 from aftersales.parts.models.warranty import DecisionStatus, Outcome, QuotationStatus
 from aftersales.parts.services import warranty as w
 from aftersales.testing import factories as f
+from aftersales.testing.reports import report
 from aftersales.testing.requests import new_request
 from aftersales.testing.world import World
 
@@ -194,18 +194,8 @@ def test_the_unit_page_shows_warranty_parts_replaced_and_decisions(world: World)
         conditions={"cond_defect_endangers": True},
     )
     part = Part.objects.create(code="IMP-200", name="叶轮", is_wearing=True)
-    effective = ServiceReport.objects.create(
-        number="RPT-1",
-        request=sr,
-        author=world.engineer,
-        status=ReportStatus.EFFECTIVE,
-        effective_at=clock.now(),
-    )
-    draft = ServiceReport.objects.create(number="RPT-2", request=sr, author=world.engineer)
-    ReportPart.objects.create(
-        report=effective, part=part, quantity=Decimal("1"), old_serial="OLD-9"
-    )
-    ReportPart.objects.create(report=draft, part=part, quantity=Decimal("5"), old_serial="DRAFT-1")
+    report(sr, author=world.engineer, parts=[(part, "1", "OLD-9")])
+    report(sr, author=world.engineer, parts=[(part, "5", "DRAFT-1")], status=ReportStatus.DRAFT)
     page = _client(world.manager).get(f"/units/{unit.pk}/").content.decode()
     assert 'id="unit-warranty-panel"' in page
     assert "OLD-9" in page

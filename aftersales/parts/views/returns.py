@@ -27,7 +27,7 @@ from aftersales.parts.views.common import history_rows, paged, require_staff, ru
 from aftersales.service.models import ServiceRequest
 
 ACTIONS: dict[str, dict[str, Any]] = {
-    "receive": {"label": gettext_lazy("Received"), "form": ReceiveForm},
+    "receive": {"label": gettext_lazy("Record the receipt"), "form": ReceiveForm},
     "inspect": {"label": gettext_lazy("Record the inspection"), "form": InspectForm},
     "decide": {"label": gettext_lazy("Decide the outcome"), "form": OutcomeForm},
 }
