@@ -48,13 +48,26 @@ def test_engineer_writes_customer_signs_manager_signs_off_pdf_downloads(
     world: World,
     tmp_path: Path,
 ) -> None:
-    url = live_server.url
     seal, _bearing = parts(world)
     request, _visit = request_with_visit(world)
-
-    # The engineer, on a phone, opens the report from the request page and writes it.
     phone = page("phone")
-    login(phone, url, world.engineer.username, PASSWORD)
+    login(phone, live_server.url, world.engineer.username, PASSWORD)
+    report_to_pdf(live_server.url, page, shot, world, request, phone, seal, tmp_path)
+
+
+def report_to_pdf(
+    url: str,
+    page: PageFactory,
+    shot: Callable[[Page, str], Path],
+    world: World,
+    request: Any,
+    phone: Page,
+    seal: Any,
+    tmp_path: Path,
+) -> ServiceReport:
+    """From the request page on the engineer's phone (signed in): write the report, the
+    customer signs on the canvas, the manager signs off on a desktop, the PDF downloads.
+    Returns the effective report."""
     phone.goto(f"{url}/requests/{request.pk}/")
     phone.locator("[data-new-report]").click()
     expect(phone.locator("h1")).to_contain_text("FW-")
@@ -106,3 +119,4 @@ def test_engineer_writes_customer_signs_manager_signs_off_pdf_downloads(
     download.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     assert len(to_png(path, "e2e-service-report")) == 3
+    return report
