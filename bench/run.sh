@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 echo "== import of 10,000 rows (SQLite)"
 $PY bench/import_bench.py
+echo "== stock and requisitions (SQLite)"
+$PY bench/parts_bench.py
 BENCH_DB=${AFTERSALES_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aftersales_bench}
 echo "== service requests on $BENCH_DB"
 export DATABASE_URL=$BENCH_DB AFTERSALES_DATA_DIR=${AFTERSALES_BENCH_DATA_DIR:-var/bench}
@@ -18,3 +20,5 @@ fi
 $PY bench/service_bench.py
 echo "== dashboard on $BENCH_DB"
 $PY bench/dashboard_bench.py
+echo "== scorecards and department KPIs on $BENCH_DB"
+$PY bench/kpi_bench.py
