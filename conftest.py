@@ -26,7 +26,15 @@ def need(service: str, reason: str) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A ``postgres``-marked test on another database fails in CI and skips elsewhere."""
+    """A ``postgres``-marked test on another database fails in CI and skips elsewhere.
+
+    A transactional test must also ask for ``serialized_rollback``: without it the flush at
+    its end re-runs post_migrate, which recreates the role groups under new ids, and every
+    later serialized-rollback test (the browser tests) then fails restoring the originals.
+    """
+    db = item.get_closest_marker("django_db")
+    if db is not None and db.kwargs.get("transaction") and not db.kwargs.get("serialized_rollback"):
+        pytest.fail("use @pytest.mark.django_db(transaction=True, serialized_rollback=True)")
     if item.get_closest_marker("postgres"):
         from django.db import connection
 

@@ -135,7 +135,7 @@ def test_surveys_are_hidden_from_an_outsider_department(world: World) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_double_submit_at_once_stores_one_answer() -> None:
     from aftersales.testing.world import build_world
 
