@@ -35,24 +35,21 @@ class Entry:
     key: str  # the section a page marks as current (``{% block nav %}``)
 
 
+def _staff_with(perm: str) -> Callable[[Any], bool]:
+    """Staff (never a portal user, whatever permission a group gives) holding ``perm``."""
+
+    def shows(user: Any) -> bool:
+        return not scope_of(user).is_portal and user.has_perm(perm)
+
+    return shows
+
+
 def _staff(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("service.view_servicerequest")
+    return _staff_with("service.view_servicerequest")(user)
 
 
 def _engineer(user: Any) -> bool:
     return scope_of(user).has_role(Role.ENGINEER)
-
-
-def _registers(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("service.add_servicerequest")
-
-
-def _customers(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("customers.view_company")
-
-
-def _reports(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("field.view_servicereport")
 
 
 def _managers(user: Any) -> bool:
@@ -63,40 +60,8 @@ def _trips(user: Any) -> bool:
     return _staff(user) and user.has_perm("field.view_tripplan")
 
 
-def _return_visits(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("feedback.view_returnvisit")
-
-
-def _complaints(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("feedback.view_complaint")
-
-
 def _portal(user: Any) -> bool:
     return scope_of(user).is_portal
-
-
-def _costs(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("field.view_costs")
-
-
-def _expenses(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("field.view_expense")
-
-
-def _parts(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("parts.view_requisition")
-
-
-def _warranty(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("parts.view_warrantydecision")
-
-
-def _supplier_notices(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("parts.view_suppliernotice")
-
-
-def _performance(user: Any) -> bool:
-    return not scope_of(user).is_portal and user.has_perm("kpi.view_scorecard")
 
 
 def _admin(user: Any) -> bool:
@@ -106,20 +71,41 @@ def _admin(user: Any) -> bool:
 ENTRIES: list[Entry] = [
     Entry("service:my-work", _("My work"), _engineer, "my-work"),
     Entry("service:workspace", _("Requests"), _staff, "requests"),
-    Entry("service:register", _("Register"), _registers, "register"),
+    Entry("service:register", _("Register"), _staff_with("service.add_servicerequest"), "register"),
     Entry("field:my-visits", _("My visits"), _engineer, "my-visits"),
     Entry("field:trip-list", _("Trip plans"), _trips, "trips"),
-    Entry("customers:company-list", _("Customers"), _customers, "customers"),
-    Entry("field:report-list", _("Service reports"), _reports, "reports"),
-    Entry("parts:requisition-list", _("Parts"), _parts, "parts"),
-    Entry("feedback:visits", _("Return visits"), _return_visits, "return-visits"),
-    Entry("feedback:complaints", _("Complaints"), _complaints, "complaints"),
+    Entry(
+        "customers:company-list", _("Customers"), _staff_with("customers.view_company"), "customers"
+    ),
+    Entry(
+        "field:report-list",
+        _("Service reports"),
+        _staff_with("field.view_servicereport"),
+        "reports",
+    ),
+    Entry("parts:requisition-list", _("Parts"), _staff_with("parts.view_requisition"), "parts"),
+    Entry(
+        "feedback:visits",
+        _("Return visits"),
+        _staff_with("feedback.view_returnvisit"),
+        "return-visits",
+    ),
+    Entry(
+        "feedback:complaints", _("Complaints"), _staff_with("feedback.view_complaint"), "complaints"
+    ),
     Entry("insight:dashboard", _("Dashboard"), _managers, "dashboard"),
-    Entry("field:cost-report", _("Costs"), _costs, "costs"),
-    Entry("field:expense-list", _("Expenses"), _expenses, "expenses"),
-    Entry("parts:decision-list", _("Warranty"), _warranty, "warranty"),
-    Entry("parts:notice-list", _("Supplier notices"), _supplier_notices, "supplier-notices"),
-    Entry("kpi:scorecards", _("Performance"), _performance, "performance"),
+    Entry("field:cost-report", _("Costs"), _staff_with("field.view_costs"), "costs"),
+    Entry("field:expense-list", _("Expenses"), _staff_with("field.view_expense"), "expenses"),
+    Entry(
+        "parts:decision-list", _("Warranty"), _staff_with("parts.view_warrantydecision"), "warranty"
+    ),
+    Entry(
+        "parts:notice-list",
+        _("Supplier notices"),
+        _staff_with("parts.view_suppliernotice"),
+        "supplier-notices",
+    ),
+    Entry("kpi:scorecards", _("Performance"), _staff_with("kpi.view_scorecard"), "performance"),
     Entry("portal:home", _("Our requests"), _portal, "portal"),
     Entry("admin:index", _("Administration"), _admin, "admin"),
 ]

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import Department, User
+from aftersales.core.dates import add_months
 from aftersales.core.i18n import localized
 from aftersales.customers.models import Company
 from aftersales.field.choices import ReportStatus
@@ -313,11 +314,7 @@ def monthly_department_costs(
     """Costs per (department id, first day of month) for the months from ``first`` to
     ``last`` (inclusive, first days), all departments when ``department_ids`` is None — two
     grouped queries whatever the span, for the KPI page."""
-    end = (
-        last.replace(year=last.year + 1, month=1)
-        if last.month == 12
-        else last.replace(month=last.month + 1)
-    )
+    end = add_months(last, 1)
     lines = effective_lines().filter(day__gte=first, day__lt=end)
     expenses = Expense.objects.filter(spent_on__gte=first, spent_on__lt=end)
     if department_ids is not None:
